@@ -47,9 +47,12 @@ def request_id_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None)
 
 
 def outgoing_metadata(extra: Iterable[tuple[str, str]] = ()) -> Metadata:
-    """Metadata for an outbound gRPC call: `extra` plus the current request id when there is one."""
-    pairs = [(k, v) for k, v in extra if k != REQUEST_ID_KEY]
+    """Metadata for an outbound gRPC call: `extra` plus the current request id.
+
+    A request id already in `extra` is kept: the caller chose it on purpose.
+    """
+    pairs = list(extra)
     request_id = current_request_id()
-    if request_id is not None:
+    if request_id is not None and all(key != REQUEST_ID_KEY for key, _ in pairs):
         pairs.append((REQUEST_ID_KEY, request_id))
     return tuple(pairs)

@@ -16,7 +16,8 @@ def test_outgoing_metadata_carries_the_current_id() -> None:
     assert outgoing_metadata([("a", "b")]) == (("a", "b"),)
     token = set_request_id("r-1")
     try:
-        assert outgoing_metadata([(REQUEST_ID_KEY, "spoofed")]) == ((REQUEST_ID_KEY, "r-1"),)
+        assert outgoing_metadata([("a", "b")]) == (("a", "b"), (REQUEST_ID_KEY, "r-1"))
+        assert outgoing_metadata([(REQUEST_ID_KEY, "chosen")]) == ((REQUEST_ID_KEY, "chosen"),)
     finally:
         reset_request_id(token)
     assert current_request_id() is None
