@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+from collections.abc import Awaitable, Callable
 
-from services.common.lifecycle import Supervisor, shielded
+from services.common.lifecycle import Supervisor, run_until_signal, shielded
 from tests.helpers import wait_for
 
 
@@ -63,3 +66,21 @@ async def test_shielded_step_finishes_when_caller_is_cancelled() -> None:
     except asyncio.CancelledError:
         pass
     assert finished.is_set()
+
+
+async def test_run_until_signal_stops_on_sigterm() -> None:
+    events: list[str] = []
+
+    async def start() -> Callable[[], Awaitable[None]]:
+        events.append("started")
+
+        async def stop() -> None:
+            events.append("stopped")
+
+        return stop
+
+    runner = asyncio.create_task(run_until_signal(start))
+    await wait_for(lambda: events == ["started"])
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(runner, timeout=5)
+    assert events == ["started", "stopped"]
