@@ -147,7 +147,8 @@ def grpc_errors(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         try:
             return await method(*args, **kwargs)
         except DomainError as err:
-            await abort_with(kwargs.get("context", args[-1]), err)
+            context = kwargs["context"] if "context" in kwargs else args[-1]
+            await abort_with(context, err)
 
     return wrapper
 
