@@ -268,7 +268,6 @@ _COUNTRY_ROWS = (
 _COUNTRY_ALIASES = {
     "america": "us",
     "unitedstatesofamerica": "us",
-    "usofa": "us",
     "uk": "gb",
     "greatbritain": "gb",
     "britain": "gb",
@@ -297,6 +296,15 @@ _COUNTRY_ALIASES = {
     "easttimor": "tl",
     "macedonia": "mk",
     "uae": "ae",
+    "czechrepublic": "cz",
+    "republicofkorea": "kr",
+    "peoplesrepublicofchina": "cn",
+    "prc": "cn",
+    "republicofireland": "ie",
+    "eire": "ie",
+    "thenetherlands": "nl",
+    "thegambia": "gm",
+    "thebahamas": "bs",
 }
 
 
