@@ -77,8 +77,9 @@ def test_snapchat_examples_drop_00_and_trunk_zero() -> None:
     double_zero = hash_identity(ingest_pb2.UserInput(phone="0044 844 412 4653"), None)
     national = hash_identity(ingest_pb2.UserInput(phone="0844 412 4653"), "GB")
     assert plus.phone == double_zero.phone == national.phone == GOLDEN[5][4]
-    assert hash_identity(ingest_pb2.UserInput(email="Person@Example.com"), None).email == (
-        GOLDEN[4][4]
+    assert (
+        hash_identity(ingest_pb2.UserInput(email="Person@Example.com"), None).email
+        == (GOLDEN[4][4])
     )
 
 

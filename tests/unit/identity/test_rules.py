@@ -8,8 +8,7 @@ import hashlib
 import pytest
 
 from services.common.errors import InvalidArgument, Problem
-from services.common.identity import hash_identity, normalize_user
-from services.common.identity import rules
+from services.common.identity import hash_identity, normalize_user, rules
 from switchyard.v1 import common_pb2, ingest_pb2
 
 TODAY = datetime.date(2026, 6, 15)
@@ -30,7 +29,12 @@ def problems(default_country: str | None = None, **fields: str) -> list[Problem]
 @pytest.mark.parametrize(
     ("raw", "meta", "google", "reddit"),
     [
-        (" Al.Ice+Tag@Gmail.COM ", "al.ice+tag@gmail.com", "alice+tag@gmail.com", "alice@gmail.com"),
+        (
+            " Al.Ice+Tag@Gmail.COM ",
+            "al.ice+tag@gmail.com",
+            "alice+tag@gmail.com",
+            "alice@gmail.com",
+        ),
         ("j.d@googlemail.com", "j.d@googlemail.com", "jd@googlemail.com", "jd@googlemail.com"),
         ("j.d@mail.gmail.com", "j.d@mail.gmail.com", "j.d@mail.gmail.com", "jd@mail.gmail.com"),
         ("Élodie.B@Exemple.fr", "élodie.b@exemple.fr", "élodie.b@exemple.fr", "élodieb@exemple.fr"),
@@ -264,9 +268,7 @@ def test_country(raw: str, expected: str) -> None:
 @pytest.mark.parametrize("raw", ["Narnia", "XX", "U", "Korea", "123"])
 def test_country_refused(raw: str) -> None:
     assert problems(country=raw) == [
-        Problem(
-            "user.country", "must be an ISO 3166-1 country code or an English country name"
-        )
+        Problem("user.country", "must be an ISO 3166-1 country code or an English country name")
     ]
 
 
@@ -322,9 +324,7 @@ def test_every_problem_is_reported_at_once_and_nothing_half_filled() -> None:
         "events[3].user.zip",
     }  # fmt: skip
     # The valid field is still hashed; the refused ones leave no variant behind.
-    assert identity == common_pb2.HashedIdentity(
-        last_name=sha("doe"), last_name_google=sha("doe")
-    )
+    assert identity == common_pb2.HashedIdentity(last_name=sha("doe"), last_name_google=sha("doe"))
     with pytest.raises(InvalidArgument) as raised:
         hash_identity(user, None)
     assert len(raised.value.problems) == 7
