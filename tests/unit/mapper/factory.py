@@ -125,7 +125,10 @@ def bare_event(**overrides: Any) -> common_pb2.CanonicalEvent:
 
 SETTINGS: dict[int, dict[str, str]] = {
     D.DESTINATION_TYPE_META: {"pixel_id": "1234567890", "test_event_code": "TEST12345"},
-    D.DESTINATION_TYPE_GOOGLE_ADS: {"customer_id": "1234567890", "conversion_action_id": "987654321"},
+    D.DESTINATION_TYPE_GOOGLE_ADS: {
+        "customer_id": "1234567890",
+        "conversion_action_id": "987654321",
+    },
     D.DESTINATION_TYPE_GA4: {"measurement_id": "G-ABC123"},
     D.DESTINATION_TYPE_TIKTOK: {"pixel_code": "CXXXXXXXXXXXXXXX", "test_event_code": "TEST1234"},
     D.DESTINATION_TYPE_MICROSOFT: {"tag_id": "56789012"},
@@ -158,21 +161,36 @@ def destination(dtype: int, **overrides: Any) -> config_pb2.Destination:
 def definitions() -> list[config_pb2.EventDefinition]:
     standard = [
         config_pb2.EventDefinition(
-            id=f"def-{name}", name=name, kind=common_pb2.EVENT_KIND_STANDARD,
+            id=f"def-{name}",
+            name=name,
+            kind=common_pb2.EVENT_KIND_STANDARD,
             affiliate_conversion=name == "Purchase",
         )
         for name in (
-            "OutboundClick", "ViewContent", "AddToCart", "InitiateCheckout", "FormSubmit",
-            "Schedule", "Lead", "CompleteRegistration", "Purchase", "Upsell",
+            "OutboundClick",
+            "ViewContent",
+            "AddToCart",
+            "InitiateCheckout",
+            "FormSubmit",
+            "Schedule",
+            "Lead",
+            "CompleteRegistration",
+            "Purchase",
+            "Upsell",
         )
     ]
     custom = [
         config_pb2.EventDefinition(
-            id="def-sale", name="sale", kind=common_pb2.EVENT_KIND_CUSTOM,
-            affiliate_conversion=True, payout=20.0,
+            id="def-sale",
+            name="sale",
+            kind=common_pb2.EVENT_KIND_CUSTOM,
+            affiliate_conversion=True,
+            payout=20.0,
         ),
         config_pb2.EventDefinition(
-            id="def-qualified", name="qualified_lead", kind=common_pb2.EVENT_KIND_CUSTOM,
+            id="def-qualified",
+            name="qualified_lead",
+            kind=common_pb2.EVENT_KIND_CUSTOM,
         ),
     ]
     return standard + custom
