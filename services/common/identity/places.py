@@ -340,6 +340,7 @@ US_STATES: dict[str, str] = {
     "westvirginia": "wv", "wisconsin": "wi", "wyoming": "wy", "districtofcolumbia": "dc",
     "washingtondc": "dc", "americansamoa": "as", "guam": "gu", "northernmarianaislands": "mp",
     "puertorico": "pr", "usvirginislands": "vi", "unitedstatesvirginislands": "vi",
+    "virginislandsus": "vi", "unitedstatesminoroutlyingislands": "um",
 }  # fmt: skip
 """Folded US state, district and territory name → USPS code, lowercase."""
 
