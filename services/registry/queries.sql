@@ -11,7 +11,7 @@ RETURNING config_version;
 SELECT config_version FROM registry.organizations WHERE id = $1 FOR UPDATE;
 
 -- name: notify_version
-SELECT pg_notify('switchyard_registry', $1::text || ':' || $2::text);
+SELECT pg_notify('switchyard_registry', $1::text || ':' || $2::bigint::text);
 
 -- name: organization_versions
 SELECT id::text AS id, config_version FROM registry.organizations;

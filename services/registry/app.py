@@ -1,0 +1,125 @@
+"""Wiring of the registry process: pool, migrations, the LISTEN task, gRPC server and metrics.
+
+Health turns SERVING only once migrations have run and the snapshot listener is up, so a watcher
+connecting to a ready registry never misses a change. On SIGTERM: NOT_SERVING, drain calls,
+stop the listener, close the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from services.common.crypto import CredentialCipher
+from services.common.db import create_pool, migrate
+from services.common.grpc_server import GrpcServer
+from services.common.lifecycle import Supervisor, run_until_signal
+from services.common.logging import configure_logging, get_logger
+from services.common.metrics import MetricsServer, start_metrics_server
+from services.registry.config import RegistrySettings
+from services.registry.grpc_api import RegistryApi, RegistryInternalApi
+from services.registry.organizations import DatabaseKeyResolver
+from services.registry.repository import MIGRATIONS_DIR, SCHEMA
+from services.registry.store import Outbound, Store
+from services.registry.watch import SnapshotHub
+from switchyard.v1 import registry_pb2, registry_pb2_grpc
+
+LISTENER_TASK = "snapshot_listener"
+READY_TIMEOUT_SECONDS = 30.0
+log = get_logger(__name__)
+
+
+@dataclass
+class Registry:
+    """A running registry: its bound port and what to stop."""
+
+    server: GrpcServer
+    store: Store
+    hub: SnapshotHub
+    supervisor: Supervisor
+    pool: Any
+    metrics: MetricsServer | None
+    owns_pool: bool
+
+    @property
+    def port(self) -> int:
+        assert self.server.port is not None
+        return self.server.port
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """NOT_SERVING, drain in-flight calls, stop the listener, close what we opened."""
+        await self.server.stop(grace)
+        await self.supervisor.stop(grace)
+        if self.metrics is not None:
+            await self.metrics.stop()
+        if self.owns_pool:
+            await self.pool.close()
+
+
+async def database_pool(settings: RegistrySettings) -> Any:
+    """A pool on the configured database (the launcher sets the URL, embedded or not)."""
+    if not settings.common.database_url:
+        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
+    return await create_pool(
+        settings.common.database_url,
+        settings.common.db_pool_min,
+        settings.common.db_pool_max,
+        application_name="switchyard-registry",
+    )
+
+
+async def start(
+    settings: RegistrySettings, pool: Any = None, *, with_metrics: bool = True
+) -> Registry:
+    """Start serving (port 0 picks a free one); returns once health says SERVING."""
+    dsn = settings.common.database_url
+    if not dsn:
+        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
+    owns_pool = pool is None
+    pool = pool if pool is not None else await database_pool(settings)
+    await migrate(pool, SCHEMA, MIGRATIONS_DIR)
+    cipher = settings.common.credentials_key
+    outbound = Outbound(
+        settings.common.outbound_allow_cidrs, CredentialCipher(cipher) if cipher else None
+    )
+    store = Store(pool, outbound)
+    hub = SnapshotHub(store)
+    resolver = DatabaseKeyResolver(pool)
+    token = settings.common.internal_token
+    server = GrpcServer(
+        "registry",
+        port=settings.grpc_port,
+        service_names=(
+            registry_pb2.DESCRIPTOR.services_by_name["Registry"].full_name,
+            registry_pb2.DESCRIPTOR.services_by_name["RegistryInternal"].full_name,
+        ),
+        internal_token=None,  # Registry calls carry API keys; each method authorizes itself
+    )
+    registry_pb2_grpc.add_RegistryServicer_to_server(
+        RegistryApi(store, resolver, token), server.server
+    )
+    registry_pb2_grpc.add_RegistryInternalServicer_to_server(
+        RegistryInternalApi(store, hub, resolver, token), server.server
+    )
+    supervisor = Supervisor()
+    supervisor.start(LISTENER_TASK, lambda: hub.listen(dsn))
+    metrics = await start_metrics_server(settings.metrics_port) if with_metrics else None
+    await server.start()
+    await asyncio.wait_for(hub.listening.wait(), READY_TIMEOUT_SECONDS)
+    await server.set_ready()
+    return Registry(server, store, hub, supervisor, pool, metrics, owns_pool)
+
+
+async def serve(settings: RegistrySettings) -> None:
+    """Run until SIGTERM or SIGINT."""
+    configure_logging(settings.common.log_level, settings.common.log_format, "registry")
+    for warning in settings.common.startup_warnings():
+        log.warning("startup_warning", message=warning)
+
+    async def begin() -> Any:
+        registry = await start(settings)
+        log.info("registry_ready", port=registry.port)
+        return lambda: registry.stop(settings.common.shutdown_grace_seconds)
+
+    await run_until_signal(begin)
