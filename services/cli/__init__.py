@@ -16,6 +16,7 @@ from services.cli import commands
 from services.cli.stack import StackError
 from services.common.errors import DomainError
 from services.common.settings import SettingsError
+from services.registry.cli import CliError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (SettingsError, StackError, DomainError, commands.CommandError) as err:
+    except (SettingsError, StackError, DomainError, commands.CommandError, CliError) as err:
         print(f"error: {err}", file=sys.stderr)
     except grpc.aio.AioRpcError as err:
         print(f"error: {err.code().name.lower()}: {err.details()}", file=sys.stderr)

@@ -75,12 +75,14 @@ def apply(args: argparse.Namespace) -> int:
     from services.registry.cli import apply_file
 
     target = _target(CommonSettings.from_env())
-    changes = apply_file(
-        target.registry_address,
-        _api_key(args),
-        Path(args.file),
-        prune=not args.no_prune,
-        dry_run=args.dry_run,
+    changes = asyncio.run(
+        apply_file(
+            target.registry_address,
+            _api_key(args),
+            Path(args.file),
+            prune=not args.no_prune,
+            dry_run=args.dry_run,
+        )
     )
     for line in changes or ["no changes"]:
         print(line)
@@ -92,5 +94,5 @@ def export(args: argparse.Namespace) -> int:
     from services.registry.cli import export as export_document
 
     target = _target(CommonSettings.from_env())
-    print(export_document(target.registry_address, _api_key(args)), end="")
+    print(asyncio.run(export_document(target.registry_address, _api_key(args))), end="")
     return 0

@@ -77,7 +77,7 @@ async def _start_storage(settings: CommonSettings, stack: Stack) -> None:
         stack.redis = await asyncio.to_thread(start_redis, stack.data_dir)
 
 
-async def _run_migrations(stack: Stack) -> None:
+async def run_migrations(stack: Stack) -> None:
     for name in MIGRATED:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", f"services.{name}", "migrate", env=stack.env
@@ -105,24 +105,24 @@ async def _wait_healthy(name: str, address: str, process: asyncio.subprocess.Pro
             await asyncio.sleep(0.2)  # polling readiness with a deadline
 
 
-def _address(env: Mapping[str, str], name: str) -> str:
+def service_address(env: Mapping[str, str], name: str) -> str:
     port = env.get(f"SWITCHYARD_{name.upper()}_GRPC_PORT") or str(DEFAULT_PORTS[name][0])
     return f"127.0.0.1:{port}"
 
 
-async def _start_services(stack: Stack) -> None:
+async def start_services(stack: Stack) -> None:
     for name in SERVICES:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", f"services.{name}", env=stack.env
         )
         stack.processes[name] = process
-        await _wait_healthy(name, _address(stack.env, name), process)
+        await _wait_healthy(name, service_address(stack.env, name), process)
         print(f"{name} is up", flush=True)
 
 
 def _endpoints(env: Mapping[str, str]) -> dict[str, str]:
     http_port = env.get("SWITCHYARD_INGEST_HTTP_PORT") or "8080"
-    endpoints = {f"{name} gRPC": _address(env, name) for name in SERVICES}
+    endpoints = {f"{name} gRPC": service_address(env, name) for name in SERVICES}
     endpoints["HTTP gateway"] = f"http://127.0.0.1:{http_port}/v1"
     endpoints["OpenAPI"] = f"http://127.0.0.1:{http_port}/v1/openapi.json"
     return endpoints
@@ -132,14 +132,14 @@ def _write_stack_file(stack: Stack) -> None:
     """Record how to reach this stack so `switchyard init`, `logs`, ... find it."""
     keys = ("SWITCHYARD_INTERNAL_TOKEN", "SWITCHYARD_DATABASE_URL", "SWITCHYARD_REDIS_URL")
     record = {key: stack.env[key] for key in keys if key in stack.env}
-    record.update({f"{name}_address": _address(stack.env, name) for name in SERVICES})
+    record.update({f"{name}_address": service_address(stack.env, name) for name in SERVICES})
     record["http_url"] = _endpoints(stack.env)["HTTP gateway"]
     path = stack.data_dir / STACK_FILE
     path.write_text(json.dumps(record, indent=2))
     path.chmod(0o600)
 
 
-async def _stop(stack: Stack, grace: float) -> None:
+async def stop_stack(stack: Stack, grace: float) -> None:
     for name in reversed(list(stack.processes)):
         process = stack.processes[name]
         if process.returncode is None:
@@ -173,8 +173,8 @@ async def run_stack(settings: CommonSettings, environ: Mapping[str, str]) -> int
     try:
         await _start_storage(settings, stack)
         stack.env = _child_env(settings, environ, stack)
-        await _run_migrations(stack)
-        await _start_services(stack)
+        await run_migrations(stack)
+        await start_services(stack)
         _write_stack_file(stack)
         print("\nSwitchyard is running:", flush=True)
         for label, where in _endpoints(stack.env).items():
@@ -189,7 +189,7 @@ async def run_stack(settings: CommonSettings, environ: Mapping[str, str]) -> int
         died.cancel()
         return 0
     finally:
-        await asyncio.shield(_stop(stack, settings.shutdown_grace_seconds))
+        await asyncio.shield(stop_stack(stack, settings.shutdown_grace_seconds))
 
 
 def read_stack_file(data_dir: Path) -> dict[str, str]:
