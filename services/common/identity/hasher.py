@@ -43,7 +43,7 @@ def normalize_user(
     own_country = _own_country(user.country)
     default = rules.country_code(default_country)
     region = own_country or default
-    _one(out, problems, prefix, "country", user.country, _country)
+    _one(out, problems, prefix, "country", user.country, lambda v: _country(v, own_country))
     _one(out, problems, prefix, "email", user.email, _email)
     _one(out, problems, prefix, "phone", user.phone, lambda v: _phone(v, default or own_country))
     _one(out, problems, prefix, "first_name", user.first_name, _first_name)
@@ -111,8 +111,8 @@ def _own_country(raw: str) -> str | None:
         return None
 
 
-def _country(value: str) -> dict[str, str]:
-    return {"country": rules.country(value)}
+def _country(value: str, known: str | None) -> dict[str, str]:
+    return {"country": known or rules.country(value)}
 
 
 def _email(value: str) -> dict[str, str]:
