@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -45,6 +46,15 @@ class Stack:
     postgres: EmbeddedPostgres | None = None
     redis: EmbeddedRedis | None = None
     processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    # When set, each process writes its output to <log_dir>/<name>.log instead of ours.
+    log_dir: Path | None = None
+
+
+def _output(stack: Stack, name: str) -> Any:
+    if stack.log_dir is None:
+        return None
+    stack.log_dir.mkdir(parents=True, exist_ok=True)
+    return (stack.log_dir / f"{name}.log").open("ab")
 
 
 def _credentials_key(data_dir: Path) -> str:
@@ -79,9 +89,13 @@ async def _start_storage(settings: CommonSettings, stack: Stack) -> None:
 
 async def run_migrations(stack: Stack) -> None:
     for name in MIGRATED:
+        out = _output(stack, f"{name}-migrate")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", f"services.{name}", "migrate", env=stack.env
-        )
+            sys.executable, "-m", f"services.{name}", "migrate", env=stack.env,
+            stdout=out, stderr=out,
+        )  # fmt: skip
+        if out is not None:
+            out.close()
         if await process.wait() != 0:
             raise StackError(f"migrations of {name} failed (exit {process.returncode})")
 
@@ -112,12 +126,20 @@ def service_address(env: Mapping[str, str], name: str) -> str:
 
 async def start_services(stack: Stack) -> None:
     for name in SERVICES:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", f"services.{name}", env=stack.env
-        )
-        stack.processes[name] = process
-        await _wait_healthy(name, service_address(stack.env, name), process)
+        await start_service(stack, name)
         print(f"{name} is up", flush=True)
+
+
+async def start_service(stack: Stack, name: str) -> None:
+    """Start (or restart) one service process and wait until it reports SERVING."""
+    out = _output(stack, name)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", f"services.{name}", env=stack.env, stdout=out, stderr=out
+    )
+    if out is not None:
+        out.close()  # the child holds its own descriptor
+    stack.processes[name] = process
+    await _wait_healthy(name, service_address(stack.env, name), process)
 
 
 def _endpoints(env: Mapping[str, str]) -> dict[str, str]:
