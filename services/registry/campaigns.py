@@ -232,7 +232,7 @@ async def create_list(tx: Tx, item: config_pb2.EventList, path: str = "event_lis
     list_id: str = await repo.fetchval(
         tx.conn, "insert_event_list", tx.organization_id, item.name, item.description
     )
-    await repo.execute(tx.conn, "set_list_events", list_id, list(item.event_names))
+    await repo.execute(tx.conn, "insert_list_events", list_id, list(item.event_names))
     return list_id
 
 
@@ -253,7 +253,8 @@ async def set_list_events(
     """Make a list hold exactly these events; every campaign using the list follows."""
     require(tx.state.event_list(list_id), "event list")
     _raise(rules.list_events(names, tx.state, path))
-    await repo.execute(tx.conn, "set_list_events", list_id, list(names))
+    await repo.execute(tx.conn, "clear_list_events", list_id)
+    await repo.execute(tx.conn, "insert_list_events", list_id, list(names))
 
 
 async def delete_list(tx: Tx, list_id: str) -> None:

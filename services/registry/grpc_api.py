@@ -12,9 +12,21 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from services.common.auth import KeyResolver, authorize_context
-from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
+from services.common.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from services.registry import apply as declarative
-from services.registry import campaigns, destinations, integrations, organizations, postbacks
+from services.registry import (
+    campaigns,
+    destinations,
+    integrations,
+    organizations,
+    postbacks,
+    rules,
+)
 from services.registry.state import OrgState
 from services.registry.store import Store, require
 from services.registry.watch import SnapshotHub
@@ -242,6 +254,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServicer):  # type: ignore[misc]
     ) -> registry_pb2.AddEventsToListResponse:
         async with self._store.mutation(await self._org(context)) as tx:
             current = require(tx.state.event_list(request.event_list_id), "event list")
+            wrong = rules.list_events(request.event_names, tx.state, "event_names")
+            if wrong:
+                raise InvalidArgument(wrong)
             added = [n for n in request.event_names if n not in current.event_names]
             names = [*current.event_names, *added]
             await campaigns.set_list_events(tx, request.event_list_id, names)

@@ -73,36 +73,37 @@ ORDER BY kind <> 'standard', kind <> 'system', created_at, name;
 -- name: load_custom_fields
 SELECT id::text AS id, campaign_id::text AS campaign_id, event_name, name, type, required,
        description
-FROM registry.custom_fields WHERE organization_id = $1 ORDER BY campaign_id, event_name, name;
+FROM registry.custom_fields WHERE organization_id = $1
+ORDER BY campaign_id, event_name COLLATE "C", name COLLATE "C";
 
 -- name: load_event_lists
 SELECT el.id::text AS id, el.name, el.description,
        coalesce(array_agg(e.event_name ORDER BY e.position)
                 FILTER (WHERE e.event_name IS NOT NULL), '{}') AS event_names
 FROM registry.event_lists el LEFT JOIN registry.event_list_events e ON e.event_list_id = el.id
-WHERE el.organization_id = $1 GROUP BY el.id ORDER BY el.name;
+WHERE el.organization_id = $1 GROUP BY el.id ORDER BY el.name COLLATE "C";
 
 -- name: load_integrations
 SELECT id::text AS id, name, kind, coalesce(campaign_id::text, '') AS campaign_id,
        event_name_path, event_rules, field_rules, enabled, strict, token_sha256,
        signing_secret, created_at
-FROM registry.integrations WHERE organization_id = $1 ORDER BY name;
+FROM registry.integrations WHERE organization_id = $1 ORDER BY name COLLATE "C";
 
 -- name: load_destinations
 SELECT id::text AS id, name, type, settings, enabled, test_mode,
        campaign_ids::text[] AS campaign_ids, credentials, credential_keys, credentials_version,
        created_at
-FROM registry.destinations WHERE organization_id = $1 ORDER BY name;
+FROM registry.destinations WHERE organization_id = $1 ORDER BY name COLLATE "C";
 
 -- name: load_event_mappings
 SELECT m.destination_id::text AS destination_id, m.event_name, m.action, m.target, m.params
 FROM registry.event_mappings m JOIN registry.destinations d ON d.id = m.destination_id
-WHERE m.organization_id = $1 ORDER BY d.name, m.event_name;
+WHERE m.organization_id = $1 ORDER BY d.name COLLATE "C", m.event_name COLLATE "C";
 
 -- name: load_postbacks
 SELECT id::text AS id, name, event_name, coalesce(campaign_id::text, '') AS campaign_id,
        url_template, method, body_template, content_type, headers, enabled
-FROM registry.postbacks WHERE organization_id = $1 ORDER BY name;
+FROM registry.postbacks WHERE organization_id = $1 ORDER BY name COLLATE "C";
 
 -- name: insert_campaign
 INSERT INTO registry.campaigns (organization_id, name, default_country, paused)
@@ -150,10 +151,11 @@ UPDATE registry.event_lists SET name = $3, description = $4 WHERE organization_i
 -- name: delete_event_list
 DELETE FROM registry.event_lists WHERE organization_id = $1 AND id = $2;
 
--- name: set_list_events
--- Replaces a list's events with the given names, in order ($1 is already checked to be the
--- caller's list).
-WITH gone AS (DELETE FROM registry.event_list_events WHERE event_list_id = $1)
+-- name: clear_list_events
+DELETE FROM registry.event_list_events WHERE event_list_id = $1;
+
+-- name: insert_list_events
+-- A list's events in order ($1 is already checked to be the caller's list).
 INSERT INTO registry.event_list_events (event_list_id, event_name, position)
 SELECT $1, name, position FROM unnest($2::text[]) WITH ORDINALITY AS t(name, position);
 
