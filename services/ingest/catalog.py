@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from switchyard.v1 import config_pb2
 
@@ -24,6 +24,27 @@ class SnapshotSource(Protocol):
     def get(self, organization_id: str) -> config_pb2.Snapshot | None: ...
 
     def all(self) -> Iterable[config_pb2.Snapshot]: ...
+
+
+class StoreSource:
+    """The mapper's `SnapshotStore` seen as a SnapshotSource."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def get(self, organization_id: str) -> config_pb2.Snapshot | None:
+        held = self.store.held(organization_id)
+        return held.snapshot if held is not None else None
+
+    def all(self) -> Iterable[config_pb2.Snapshot]:
+        for organization_id in list(self.store.known_versions()):
+            snapshot = self.get(organization_id)
+            if snapshot is not None:
+                yield snapshot
+
+    def synced(self) -> bool:
+        """True once the registry's stream delivered (the first message follows the sync)."""
+        return bool(self.store.streamed)
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,7 @@ class Catalog:
         self._clock = clock
         self._indexes: dict[str, SnapshotIndex] = {}
         self._tokens: dict[str, tuple[str, int]] = {}
+        self._campaigns: dict[str, str] = {}
         self._tokens_built_at: float | None = None
         self._token_rebuild_seconds = token_rebuild_seconds
 
@@ -165,13 +187,33 @@ class Catalog:
             return True
         return False
 
+    def campaign(self, campaign_id: str) -> tuple[SnapshotIndex, config_pb2.Campaign] | None:
+        """The organization and campaign a campaign id belongs to (click links carry no key)."""
+        found = self._lookup_campaign(campaign_id)
+        if found is None and self._may_rebuild():
+            self._rebuild_tokens()
+            found = self._lookup_campaign(campaign_id)
+        return found
+
+    def _lookup_campaign(
+        self, campaign_id: str
+    ) -> tuple[SnapshotIndex, config_pb2.Campaign] | None:
+        organization_id = self._campaigns.get(campaign_id)
+        index = self.index(organization_id) if organization_id is not None else None
+        campaign = index.campaigns.get(campaign_id) if index is not None else None
+        return (index, campaign) if index is not None and campaign is not None else None
+
     def _rebuild_tokens(self) -> None:
         tokens: dict[str, tuple[str, int]] = {}
+        campaigns: dict[str, str] = {}
         for snapshot in self._source.all():
             for integration in snapshot.integrations:
                 if integration.token_sha256:
                     tokens[integration.token_sha256] = (snapshot.organization.id, snapshot.version)
+            for campaign in snapshot.campaigns:
+                campaigns[campaign.id] = snapshot.organization.id
         self._tokens = tokens
+        self._campaigns = campaigns
         self._tokens_built_at = self._clock()
 
     def invalidate_tokens(self) -> None:

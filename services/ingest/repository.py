@@ -159,11 +159,12 @@ class Repository:
         leads: Sequence[tuple[LeadRow, str]],
         keys: Sequence[tuple[str, str, str, str]],
         claims: Sequence[LeadClaim],
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]], list[tuple[LeadClaim, bool]]]:
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]], list[tuple[bool, bool]]]:
         """Insert new leads, their keys and once-per-lead claims in one transaction.
 
         Returns what this call inserted (so a failed hand-off can take exactly that back) and,
-        per claim, whether the event may fire (False: another event already fired for the lead).
+        per claim, whether this call inserted it and whether the event may fire (False: another
+        event already fired for the lead).
         """
         try:
             async with self.transaction() as conn:
@@ -189,11 +190,7 @@ class Repository:
         except _DRIVER_ERRORS as err:
             raise Unavailable("the database is unavailable", RETRY_AFTER_SECONDS) from err
         verdicts = [
-            (
-                LeadClaim(r["organization_id"], r["lead_id"], r["event_name"], r["event_id"]),
-                bool(r["inserted"]) or r["holder"] == r["event_id"],
-            )
-            for r in rows
+            (bool(r["inserted"]), bool(r["inserted"]) or r["holder"] == r["event_id"]) for r in rows
         ]
         return (
             [(r["organization_id"], r["lead_id"]) for r in new_leads],

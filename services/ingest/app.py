@@ -1,0 +1,231 @@
+"""Wiring of the ingest process: pools, snapshots, batcher, gRPC server, HTTP gateway, metrics.
+
+On SIGTERM: readiness fails first (gRPC health NOT_SERVING, /readyz 503), the batcher stops
+taking new work and flushes what it holds, in-flight requests finish within the grace period,
+then the listeners and pools close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from services.common.auth import CachedKeyResolver, RegistryKeyResolver
+from services.common.db import create_pool, migrate
+from services.common.grpc_client import channel
+from services.common.grpc_server import GrpcServer
+from services.common.lifecycle import Supervisor, run_until_signal
+from services.common.logging import configure_logging, get_logger
+from services.common.metrics import MetricsServer, start_metrics_server
+from services.common.redis import create_redis, ping
+from services.ingest.attribution import Attribution
+from services.ingest.batcher import Batcher
+from services.ingest.catalog import Catalog, SnapshotSource, StoreSource
+from services.ingest.config import IngestSettings
+from services.ingest.dedup import Dedup
+from services.ingest.grpc_api import IngestApi
+from services.ingest.handoff import HandOff
+from services.ingest.http_api import create_app
+from services.ingest.intake import Intake
+from services.ingest.repository import MIGRATIONS_DIR, SCHEMA, Repository
+from services.ingest.validation import Limits
+from services.mapper.snapshots import SnapshotStore
+from switchyard.v1 import (
+    dispatcher_pb2_grpc,
+    ingest_pb2,
+    ingest_pb2_grpc,
+    mapper_pb2_grpc,
+    registry_pb2_grpc,
+)
+
+WATCH_TASK = "snapshot_watch"
+log = get_logger(__name__)
+
+
+@dataclass
+class Ingest:
+    """A running ingest: its bound ports and what to stop."""
+
+    server: GrpcServer
+    runner: web.AppRunner
+    http_port: int
+    intake: Intake
+    batcher: Batcher[Any, Any]
+    channels: list[Any]
+    pool: Any
+    redis: aioredis.Redis
+    metrics: MetricsServer | None
+    owns_pool: bool
+    owns_redis: bool
+    stopping: bool = False
+
+    @property
+    def grpc_port(self) -> int:
+        assert self.server.port is not None
+        return self.server.port
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Fail readiness, flush the batcher, drain calls, then close what we opened."""
+        self.stopping = True
+        await self.server.health.enter_graceful_shutdown()
+        await self.batcher.drain(grace)
+        await self.server.stop(grace)
+        await self.runner.shutdown()
+        await self.runner.cleanup()
+        for open_channel in self.channels:
+            await open_channel.close()
+        if self.metrics is not None:
+            await self.metrics.stop()
+        if self.owns_redis:
+            await self.redis.aclose()
+        if self.owns_pool:
+            await self.pool.close()
+
+
+async def start(
+    settings: IngestSettings,
+    snapshots: SnapshotSource,
+    snapshots_synced: Callable[[], bool],
+    *,
+    pool: Any = None,
+    redis: aioredis.Redis | None = None,
+    with_metrics: bool = True,
+) -> Ingest:
+    """Start serving gRPC and HTTP (port 0 picks free ones); returns once ready."""
+    common = settings.common
+    owns_pool, owns_redis = pool is None, redis is None
+    if pool is None:
+        if not common.database_url:
+            raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
+        pool = await create_pool(
+            common.database_url, common.db_pool_min, common.db_pool_max, "switchyard-ingest"
+        )
+    if redis is None:
+        if not common.redis_url:
+            raise SystemExit("SWITCHYARD_REDIS_URL is not set")
+        redis = create_redis(common.redis_url)
+    await migrate(pool, SCHEMA, MIGRATIONS_DIR)
+    token = common.internal_token
+    registry_channel = channel(common.registry_address, token)
+    mapper_channel = channel(common.mapper_address, token)
+    dispatcher_channel = channel(common.dispatcher_address, token)
+    repository = Repository(pool)
+    attribution = Attribution(repository, redis, settings.click_cache_seconds)
+    handoff = HandOff(
+        Dedup(redis),
+        attribution,
+        mapper_pb2_grpc.MapperStub(mapper_channel),
+        dispatcher_pb2_grpc.DispatcherStub(dispatcher_channel),
+    )
+    batcher: Batcher[Any, Any] = Batcher(
+        handoff, settings.batch_window_ms / 1000, settings.batch_max
+    )
+    intake = Intake(
+        catalog=Catalog(snapshots),
+        batcher=batcher,
+        attribution=attribution,
+        resolver=CachedKeyResolver(RegistryKeyResolver(registry_channel, token)),
+        internal_token=token,
+        registry=registry_pb2_grpc.RegistryInternalStub(registry_channel),
+        limits=Limits(settings.max_event_age_days),
+        max_batch=settings.max_batch,
+        strict=settings.strict,
+    )
+    server = GrpcServer(
+        "ingest",
+        port=settings.grpc_port,
+        service_names=(ingest_pb2.DESCRIPTOR.services_by_name["Ingest"].full_name,),
+        internal_token=None,  # callers present API keys; the servicer authorizes them
+    )
+    ingest_pb2_grpc.add_IngestServicer_to_server(IngestApi(intake), server.server)
+    state: dict[str, Ingest] = {}
+
+    async def ready() -> dict[str, bool]:
+        running = state.get("ingest")
+        return {
+            "accepting": running is not None and not running.stopping,
+            "snapshots": snapshots_synced(),
+            "postgres": await repository.ping(),
+            "redis": await _redis_ok(redis),
+            "mapper": _channel_ok(mapper_channel),
+            "dispatcher": _channel_ok(dispatcher_channel),
+        }
+
+    app = create_app(intake, ready, settings.max_body_bytes)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=common.shutdown_grace_seconds)
+    await runner.setup()
+    site = web.TCPSite(runner, "0.0.0.0", settings.http_port)
+    await site.start()
+    http_port = int(runner.addresses[0][1])
+    metrics = await start_metrics_server(settings.metrics_port) if with_metrics else None
+    await server.start()
+    await server.set_ready()
+    ingest = Ingest(
+        server,
+        runner,
+        http_port,
+        intake,
+        batcher,
+        [registry_channel, mapper_channel, dispatcher_channel],
+        pool,
+        redis,
+        metrics,
+        owns_pool,
+        owns_redis,
+    )
+    state["ingest"] = ingest
+    return ingest
+
+
+async def _redis_ok(client: aioredis.Redis) -> bool:
+    try:
+        return await ping(client)
+    except Exception:  # readiness reports, it does not raise
+        return False
+
+
+def _channel_ok(open_channel: Any) -> bool:
+    import grpc
+
+    state = open_channel.get_state(try_to_connect=True)
+    return bool(state != grpc.ChannelConnectivity.SHUTDOWN)
+
+
+async def serve(settings: IngestSettings) -> None:
+    """Run until SIGTERM or SIGINT, with the mapper's snapshot store fed by the registry."""
+    configure_logging(settings.common.log_level, settings.common.log_format, "ingest")
+    for warning in settings.common.startup_warnings():
+        log.warning("startup_warning", message=warning)
+    registry = channel(settings.common.registry_address, settings.common.internal_token)
+    store = SnapshotStore(registry_pb2_grpc.RegistryInternalStub(registry))
+    source = StoreSource(store)
+    supervisor = Supervisor()
+
+    async def begin() -> Any:
+        supervisor.start(WATCH_TASK, store.watch)
+        ingest = await start(settings, source, source.synced)
+        log.info("ingest_ready", grpc_port=ingest.grpc_port, http_port=ingest.http_port)
+
+        async def stop() -> None:
+            await ingest.stop(settings.common.shutdown_grace_seconds)
+            await supervisor.stop(settings.common.shutdown_grace_seconds)
+            await registry.close()
+
+        return stop
+
+    await run_until_signal(begin)
+
+
+async def run_migrations(settings: IngestSettings) -> list[str]:
+    """Apply ingest's migrations and return the names applied."""
+    if not settings.common.database_url:
+        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
+    pool = await create_pool(settings.common.database_url, 1, 2, "switchyard-ingest-migrate")
+    try:
+        return await migrate(pool, SCHEMA, MIGRATIONS_DIR)
+    finally:
+        await pool.close()
