@@ -58,6 +58,7 @@ class Dispatcher:
     async def stop(self, grace: float = 5.0) -> None:
         """NOT_SERVING, stop claiming, drain sends, give back leases, close what we opened."""
         await self.server.stop(grace)
+        self.worker.stop_claiming()
         await self.intake.stop(grace)
         await self.worker.drain(grace)
         await self.background.stop(grace)
@@ -96,8 +97,8 @@ async def start(
     await repository.ensure_partitions(partition_days(datetime.now(UTC).date()))
     common = settings.common
     token = common.internal_token
-    registry = channel(common.registry_address)
-    mapper = channel(common.mapper_address)
+    registry = channel(common.registry_address, token)
+    mapper = channel(common.mapper_address, token)
     credentials = CredentialStore(registry, token)
     sender = Sender(
         common.outbound_allow_cidrs, settings.http_timeout_seconds, settings.max_response_bytes

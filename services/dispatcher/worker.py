@@ -117,7 +117,8 @@ class Worker:
         """Claim whenever offered, woken or the poll interval passes; stops when stopping."""
         while not self._stopping:
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._options.poll_seconds)
+                async with asyncio.timeout(self._options.poll_seconds):
+                    await self._wake.wait()
             except TimeoutError:
                 self._poll_due = True
             self._wake.clear()
@@ -200,13 +201,13 @@ class Worker:
         if not live:
             return
         gate = self._gates.get(live[0].destination_id)
-        if respect_breaker and not gate.breaker.allow():
-            later = now + timedelta(seconds=gate.breaker.retry_in())
-            self._submit(
-                [give_back(c, now, "destination paused: circuit open", later) for c in live]
-            )
-            return
         async with gate.slots:
+            # Asked only once a slot is ours: the circuit may have opened while we waited.
+            if respect_breaker and not gate.breaker.allow():
+                later = _now() + timedelta(seconds=gate.breaker.retry_in())
+                reason = "destination paused: circuit open"
+                self._submit([give_back(c, now, reason, later) for c in live])
+                return
             await gate.bucket.take()
             for part in self._split(live):
                 outcomes, verdict = await self._attempt(part)
@@ -389,10 +390,14 @@ class Worker:
                     self._options.instance_id, list(self._held), self._options.lease_seconds
                 )
 
-    async def drain(self, grace_seconds: float) -> None:
-        """Stop claiming, let sends finish within the grace period, give back the rest."""
+    def stop_claiming(self) -> None:
+        """Claim nothing more; what is claimed still gets sent or given back by `drain`."""
         self._stopping = True
         self._wake.set()
+
+    async def drain(self, grace_seconds: float) -> None:
+        """Stop claiming, let sends finish within the grace period, give back the rest."""
+        self.stop_claiming()
         deadline = time.monotonic() + grace_seconds
         for key in list(self._batches):
             members = self._batches.pop(key)
