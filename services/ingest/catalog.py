@@ -7,8 +7,7 @@ by id, a campaign's events and custom fields by name, event definition by name.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,6 +23,8 @@ class SnapshotSource(Protocol):
     def get(self, organization_id: str) -> config_pb2.Snapshot | None: ...
 
     def all(self) -> Iterable[config_pb2.Snapshot]: ...
+
+    def versions(self) -> dict[str, int]: ...
 
 
 class StoreSource:
@@ -41,6 +42,9 @@ class StoreSource:
             snapshot = self.get(organization_id)
             if snapshot is not None:
                 yield snapshot
+
+    def versions(self) -> dict[str, int]:
+        return dict(self.store.known_versions())
 
     def synced(self) -> bool:
         """True once the registry's stream delivered (the first message follows the sync)."""
@@ -132,19 +136,12 @@ class SnapshotIndex:
 class Catalog:
     """Indexes of every organization's current snapshot, plus a global URL token index."""
 
-    def __init__(
-        self,
-        source: SnapshotSource,
-        clock: Callable[[], float] = time.monotonic,
-        token_rebuild_seconds: float = 1.0,
-    ) -> None:
+    def __init__(self, source: SnapshotSource) -> None:
         self._source = source
-        self._clock = clock
         self._indexes: dict[str, SnapshotIndex] = {}
         self._tokens: dict[str, tuple[str, int]] = {}
         self._campaigns: dict[str, str] = {}
-        self._tokens_built_at: float | None = None
-        self._token_rebuild_seconds = token_rebuild_seconds
+        self._built_versions: dict[str, int] | None = None
 
     def index(self, organization_id: str) -> SnapshotIndex | None:
         """The index of an organization's current snapshot (rebuilt when its version moves)."""
@@ -178,14 +175,9 @@ class Catalog:
         return (index, integration) if integration is not None else None
 
     def _may_rebuild(self) -> bool:
-        # A stream of unknown tokens must not rebuild the index on every request.
-        now = self._clock()
-        if (
-            self._tokens_built_at is None
-            or now - self._tokens_built_at >= self._token_rebuild_seconds
-        ):
-            return True
-        return False
+        # Unknown tokens cost a version comparison; the index is rebuilt only when some
+        # organization's configuration moved since it was built.
+        return self._source.versions() != self._built_versions
 
     def campaign(self, campaign_id: str) -> tuple[SnapshotIndex, config_pb2.Campaign] | None:
         """The organization and campaign a campaign id belongs to (click links carry no key)."""
@@ -214,8 +206,4 @@ class Catalog:
                 campaigns[campaign.id] = snapshot.organization.id
         self._tokens = tokens
         self._campaigns = campaigns
-        self._tokens_built_at = self._clock()
-
-    def invalidate_tokens(self) -> None:
-        """Forget when the token index was built, so the next miss rebuilds it (new snapshot)."""
-        self._tokens_built_at = None
+        self._built_versions = self._source.versions()

@@ -139,8 +139,7 @@ def keyed(channel: Any, key: str) -> Any:
 
 async def wait_for_version(stack: Stack, organization_id: str, version: int) -> None:
     await wait_for(
-        lambda: (held := stack.store.held(organization_id)) is not None
-        and held.version >= version,
+        lambda: (held := stack.store.held(organization_id)) is not None and held.version >= version,
         timeout=10,
     )
 
