@@ -26,14 +26,14 @@ async def row(db_pool: Any, delivery_id: str) -> Any:
     return await db_pool.fetchrow("SELECT * FROM dispatcher.deliveries WHERE id = $1", delivery_id)
 
 
-async def settled(db_pool: Any, delivery_id: str, *statuses: str, timeout: float = 10.0) -> Any:
+async def settled(db_pool: Any, delivery_id: str, *statuses: str, within: float = 10.0) -> Any:
     """Wait until the delivery is in one of `statuses`; return its row."""
 
     async def check() -> Any:
         found = await row(db_pool, delivery_id)
         return found if found is not None and found["status"] in statuses else None
 
-    return await wait_for(check, timeout=timeout, interval=0.02)
+    return await wait_for(check, timeout=within, interval=0.02)
 
 
 async def attempts(db_pool: Any, delivery_id: str) -> list[Any]:
