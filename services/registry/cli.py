@@ -14,7 +14,7 @@ from pathlib import Path
 
 import grpc
 
-from services.common.grpc_client import channel
+from services.common.grpc_client import CHANNEL_OPTIONS
 from switchyard.v1 import registry_pb2, registry_pb2_grpc
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -32,6 +32,12 @@ def substitute(text: str, environ: Mapping[str, str] | None = None) -> str:
     if missing:
         raise CliError(f"unset environment variables: {', '.join(missing)}")
     return VARIABLE.sub(lambda match: values[match.group(1)], text)
+
+
+def channel(address: str) -> grpc.aio.Channel:
+    """A plain channel: the shared service channel replaces `authorization` with the internal
+    token, and these calls must carry the operator's API key instead."""
+    return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
 
 
 def _metadata(key: str) -> tuple[tuple[str, str], ...]:

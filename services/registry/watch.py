@@ -19,6 +19,7 @@ from services.registry.store import NOTIFY_CHANNEL, Store
 from switchyard.v1 import registry_pb2
 
 REMOVED = -1
+LISTENER_NAME = "switchyard-registry-listener"
 log = get_logger(__name__)
 
 
@@ -64,7 +65,7 @@ class SnapshotHub:
 
     async def listen(self, dsn: str) -> None:
         """Hold a LISTEN connection until it breaks (the supervisor then starts a new one)."""
-        conn = await asyncpg.connect(dsn)
+        conn = await asyncpg.connect(dsn, server_settings={"application_name": LISTENER_NAME})
         lost = asyncio.Event()
         conn.add_termination_listener(lambda _conn: lost.set())
         try:

@@ -6,8 +6,8 @@ import grpc
 import pytest
 
 from services.common.crypto import hash_api_key
-from services.registry.organizations import bootstrap_organization
 from services.registry.catalog import STANDARD_EVENTS, SYSTEM_EVENTS
+from services.registry.organizations import bootstrap_organization
 from switchyard.v1 import common_pb2, config_pb2, registry_pb2_grpc
 from switchyard.v1 import registry_pb2 as rp
 from tests.integration.registry.conftest import KeyedStub
