@@ -14,6 +14,8 @@ import grpc
 import pytest
 import redis.asyncio as aioredis
 
+from services.common.grpc_client import channel as service_channel
+from services.common.lifecycle import Supervisor
 from services.dispatcher.app import start as start_dispatcher
 from services.dispatcher.config import DispatcherSettings
 from services.ingest.app import Ingest
@@ -25,8 +27,6 @@ from services.mapper.config import MapperSettings
 from services.mapper.snapshots import SnapshotStore
 from services.registry.app import start as start_registry
 from services.registry.config import RegistrySettings
-from services.common.lifecycle import Supervisor
-from services.common.grpc_client import channel as service_channel
 from switchyard.v1 import common_pb2, config_pb2, registry_pb2, registry_pb2_grpc
 from tests.helpers import wait_for
 
