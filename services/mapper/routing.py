@@ -5,6 +5,7 @@ clock in, deliveries out.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -27,8 +28,17 @@ SKIP = common_pb2.DELIVERY_DECISION_SKIP
 
 
 def delivery_id(organization_id: str, event_id: str, receiver_id: str) -> str:
-    """Deterministic id of one event going to one destination or postback."""
-    return str(uuid.uuid5(DELIVERY_NAMESPACE, f"{organization_id}\x1f{event_id}\x1f{receiver_id}"))
+    """Deterministic id of one event going to one destination or postback (a UUID v5).
+
+    Built by hand rather than with uuid.uuid5, which costs a UUID object per delivery; the
+    unit tests check both give the same string.
+    """
+    name = f"{organization_id}\x1f{event_id}\x1f{receiver_id}".encode()
+    digest = bytearray(hashlib.sha1(DELIVERY_NAMESPACE.bytes + name).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def auto_name(platform: Platform, canonical: str) -> tuple[str, bool]:

@@ -439,3 +439,13 @@ def test_match_quality_drops_as_identifiers_go() -> None:
     thin = only(snapshot, thin_event)
     assert rich == 10
     assert thin.decision == SEND and thin.match_quality == 1
+
+
+def test_delivery_id_is_the_uuid5_of_organization_event_and_receiver() -> None:
+    import uuid
+
+    from services.mapper.routing import DELIVERY_NAMESPACE, delivery_id
+
+    for parts in (("org-1", "order-1042", "dest-meta"), ("o", "é✓", "")):
+        expected = uuid.uuid5(DELIVERY_NAMESPACE, "\x1f".join(parts))
+        assert delivery_id(*parts) == str(expected)
