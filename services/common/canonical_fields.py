@@ -74,12 +74,12 @@ def target_problem(target: str) -> str | None:
     if target in CANONICAL_FIELDS:
         return None
     if target.startswith(PARAMS_PREFIX):
-        if _PARAM_NAME.match(target[len(PARAMS_PREFIX) :]):
+        if _PARAM_NAME.fullmatch(target[len(PARAMS_PREFIX) :]):
             return None
         return "params.<name> needs a name of letters, digits, '_', '.' or '-' (at most 64)"
     custom = custom_field_of(target)
     if custom is not None:
-        if _FIELD_NAME.match(custom):
+        if _FIELD_NAME.fullmatch(custom):
             return None
         return "custom.<name> needs a field name matching ^[a-z][a-z0-9_]{0,63}$"
     return f"{target!r} is not a canonical field, params.<name> or custom.<name>"

@@ -48,7 +48,7 @@ def display_name(name: str, path: str) -> list[Problem]:
 
 def identifier(name: str, path: str) -> list[Problem]:
     """Custom event and field names."""
-    return [] if NAME.match(name) else [Problem(path, NAME_RULE)]
+    return [] if NAME.fullmatch(name) else [Problem(path, NAME_RULE)]
 
 
 def description(text: str, path: str) -> list[Problem]:
@@ -59,7 +59,7 @@ def description(text: str, path: str) -> list[Problem]:
 
 def country(code: str, path: str) -> list[Problem]:
     """Empty, or an ISO 3166-1 alpha-2 code in capitals."""
-    if code and not COUNTRY.match(code):
+    if code and not COUNTRY.fullmatch(code):
         return [Problem(path, "must be an ISO 3166-1 alpha-2 code such as US")]
     return []
 
@@ -201,11 +201,22 @@ def url_template(
     if unknown:
         return [Problem(path, f"unknown macros: {', '.join(sorted(set(unknown)))}")]
     filled = macros.render(template, {}, lambda _value: HARMLESS)
+    if macros.find_macros(_scheme_and_host(template)):
+        # the target must be known now: a macro in the host could name any address later
+        return [Problem(path, "macros may not appear in the scheme or host")]
     try:
         check_url(filled, allow)
     except TargetRefused as err:
         return [Problem(path, err.reason)]
     return []
+
+
+def _scheme_and_host(template: str) -> str:
+    """The part of a URL template before its path, query or fragment."""
+    scheme, sep, rest = template.partition("://")
+    if not sep:
+        return template
+    return scheme + sep + re.split(r"[/?#]", rest, maxsplit=1)[0]
 
 
 def text_template(template: str, fields: Iterable[str], path: str) -> list[Problem]:
@@ -319,7 +330,7 @@ def postback(
     if CONTROL.search(item.content_type):
         problems.append(Problem(f"{path}.content_type", "must not hold control characters"))
     for i, header in enumerate(item.headers):
-        if not HEADER_NAME.match(header.name):
+        if not HEADER_NAME.fullmatch(header.name):
             problems.append(Problem(f"{path}.headers[{i}].name", "must be an HTTP header token"))
         if CONTROL.search(header.value):
             problems.append(

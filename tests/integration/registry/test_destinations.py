@@ -103,7 +103,7 @@ async def test_webhook_and_postback_urls_are_checked_with_their_macros(org):
         org,
         credentials={},
         type=D.DESTINATION_TYPE_POSTBACK,
-        settings={"url": "https://{sub1}.p.example/?tx={transaction_id}"},
+        settings={"url": "https://p.example/{sub1}?tx={transaction_id}"},
     )
     assert made.destination.credential_keys == []
 

@@ -62,7 +62,12 @@ async def test_postbacks_fire_known_macros_and_the_events_custom_fields(org):
         ({"url_template": URL + "&x={secret}"}, "postback.url_template", "unknown macros: secret"),
         ({"url_template": "https://p.example/{}"}, "postback.url_template", "unknown macros: "),
         ({"url_template": "http://127.0.0.1/pb"}, "postback.url_template", None),
-        ({"url_template": "http://{click_id}.localhost/pb"}, "postback.url_template", None),
+        (
+            {"url_template": "http://127.0.0.{click_id}/pb"},
+            "postback.url_template",
+            "macros may not appear in the scheme or host",
+        ),
+        ({"url_template": "http://p.localhost/pb?{click_id}"}, "postback.url_template", None),
         ({"url_template": "http://169.254.169.254/?{click_id}"}, "postback.url_template", None),
         ({"url_template": "javascript:alert(1)"}, "postback.url_template", None),
         ({"method": "PUT"}, "postback.method", "must be GET or POST"),
