@@ -198,14 +198,18 @@ def test_dispatcher_scales_on_a_queue_metric_the_dispatcher_exports() -> None:
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_migrations_job_migrates_every_service_with_a_database(overlay: str) -> None:
-    job = only(render(overlay), "Job", "switchyard-migrate")["spec"]["template"]["spec"]
-    commands = [c["command"] for c in (*job.get("initContainers", []), *job["containers"])]
+    documents = render(overlay)
+    job = only(documents, "Job", "switchyard-migrate")["spec"]["template"]["spec"]
+    steps = [*job.get("initContainers", []), *job["containers"]]
+    commands = [step["command"] for step in steps]
     with_migrations = [s for s in SERVICES if (REPO / "services" / s / "migrations").is_dir()]
     assert sorted(with_migrations) == sorted(MIGRATED)
     assert commands == [["python", "-m", f"services.{s}", "migrate"] for s in MIGRATED]
-    for service in MIGRATED:
+    for service, step in zip(MIGRATED, steps, strict=True):
         main = (REPO / "services" / service / "__main__.py").read_text()
         assert '"migrate"' in main, f"services.{service} has no migrate command"
+        settings, _ = load_settings(service, container_env(documents, step))
+        assert settings.common.database_url, f"{service} would migrate without a database"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
