@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import grpc
 import pytest
 
@@ -268,3 +270,27 @@ async def test_one_organization_cannot_see_or_touch_anothers_objects(make_org):
 async def test_unknown_ids_are_not_found(org, bad_id):
     await expect(Code.NOT_FOUND, org.stub.GetCampaign(rp.GetCampaignRequest(id=bad_id)))
     await expect(Code.NOT_FOUND, org.stub.GetDestination(rp.GetDestinationRequest(id=bad_id)))
+
+
+async def test_health_says_serving_once_the_listener_is_up(channel, registry):
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    assert registry.hub.listening.is_set()
+    health = health_pb2_grpc.HealthStub(channel)
+    for service in ("", "switchyard.v1.Registry", "switchyard.v1.RegistryInternal"):
+        answer = await health.Check(health_pb2.HealthCheckRequest(service=service))
+        assert answer.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_the_init_command_prints_an_organization_and_a_working_key(
+    database_url, monkeypatch, capsys
+):
+    from services.registry.__main__ import main
+
+    monkeypatch.setenv("SWITCHYARD_DATABASE_URL", database_url)
+    assert main(["init", "--org", "From CLI", "--country", "gb"]) == 0
+    out = capsys.readouterr().out
+    assert "organization id: " in out
+    assert re.search(r"admin API key \(shown only now, store it safely\): sy_admin_\S{43}", out)
+    assert main(["migrate"]) == 0
+    assert "nothing, already up to date" in capsys.readouterr().out
