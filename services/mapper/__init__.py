@@ -1,0 +1,1 @@
+"""Mapper service: canonical events in, the exact request of every destination out."""
