@@ -253,6 +253,17 @@ def pinterest(status: int, headers: Mapping[str, str], body: bytes, item_count: 
     return _summarize(items, status, None)
 
 
+def ga4(status: int, headers: Mapping[str, str], body: bytes, item_count: int) -> Verdict:
+    """GA4: /mp/collect answers 2xx to anything; /debug/mp/collect lists validation messages."""
+    payload = parse_json(body) if 200 <= status < 300 else None
+    messages = payload.get("validationMessages") if isinstance(payload, dict) else None
+    if isinstance(messages, list) and messages:
+        first = messages[0] if isinstance(messages[0], dict) else {}
+        reason = f"GA4 validation: {first.get('fieldPath', '')} {first.get('description', '')}"
+        return Verdict("permanent", reason.strip())
+    return generic(status, headers, body, item_count)
+
+
 # ---- the rest -----------------------------------------------------------------------------
 
 
@@ -275,12 +286,13 @@ def taboola(status: int, headers: Mapping[str, str], body: bytes, item_count: in
 CLASSIFIERS: dict[str, Classifier] = {
     "meta": meta,
     "google_ads": google_ads,
+    "ga4": ga4,
     "tiktok": tiktok,
     "microsoft": microsoft,
     "pinterest": pinterest,
     "linkedin": linkedin,
     "taboola": taboola,
-    # GA4, Snapchat, Reddit, Outbrain, postback and webhook answers follow the generic rules.
+    # Snapchat, Reddit, Outbrain, postback and webhook answers follow the generic rules.
 }
 
 

@@ -52,6 +52,13 @@ def graph_error(code: int, transient: bool = False) -> bytes:
         ("webhook", 505, b"", "permanent"),
         ("nobody-knows", 502, b"", "retryable"),
         ("ga4", 200, b"", "success"),
+        ("ga4", 200, js({"validationMessages": []}), "success"),
+        (
+            "ga4",
+            200,
+            js({"validationMessages": [{"fieldPath": "events", "description": "bad name"}]}),
+            "permanent",
+        ),
         ("snapchat", 400, b"{}", "permanent"),
         ("reddit", 429, b"", "retryable"),
         # Meta Graph errors
