@@ -18,7 +18,8 @@ from services.common.lifecycle import Supervisor, run_until_signal
 from services.common.logging import configure_logging, get_logger
 from services.common.metrics import MetricsServer, start_metrics_server
 from services.registry.config import RegistrySettings
-from services.registry.grpc_api import RegistryApi, RegistryInternalApi
+from services.registry.grpc_api import RegistryApi
+from services.registry.grpc_internal import RegistryInternalApi
 from services.registry.organizations import DatabaseKeyResolver
 from services.registry.repository import MIGRATIONS_DIR, SCHEMA
 from services.registry.store import Outbound, Store

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from services.common.errors import DomainError, InvalidArgument, Problem
-from services.registry import campaigns, destinations, document, integrations, postbacks
+from services.registry import campaigns, destinations, document, export, integrations, postbacks
 from services.registry import repository as repo
 from services.registry.catalog import BUILT_IN_EVENTS, CONVERSIONS, MULTI_TRIGGER
 from services.registry.document import Document
@@ -67,7 +67,7 @@ async def apply_document(
 
 def export_document(state: OrgState) -> str:
     """The organization's configuration as a document that applies back with no changes."""
-    return document.render(state)
+    return export.render(state)
 
 
 @dataclass

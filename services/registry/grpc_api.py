@@ -1,5 +1,6 @@
-"""The gRPC edge: `Registry` (admin API key, scoped to its organization) and `RegistryInternal`
-(internal token). Methods authenticate, call the domain modules and shape answers; nothing else.
+"""The gRPC edge of `Registry`: calls with an admin API key, scoped to the key's organization.
+
+Methods authenticate, call the domain modules and shape answers; nothing else.
 
 Objects of another organization are simply absent from the caller's state, so every id of
 theirs answers NOT_FOUND (law 7: a caller cannot even learn that it exists).
@@ -7,13 +8,10 @@ theirs answers NOT_FOUND (law 7: a caller cannot even learn that it exists).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 from services.common.auth import KeyResolver, authorize_context
 from services.common.errors import (
-    FailedPrecondition,
     InvalidArgument,
     NotFound,
     PermissionDenied,
@@ -29,11 +27,9 @@ from services.registry import (
 )
 from services.registry.state import OrgState
 from services.registry.store import Store, require
-from services.registry.watch import SnapshotHub
 from switchyard.v1 import config_pb2, registry_pb2, registry_pb2_grpc
 
 Context = Any
-MIN_VERSION_WAIT_SECONDS = 2.0
 
 
 class RegistryApi(registry_pb2_grpc.RegistryServicer):  # type: ignore[misc]
@@ -483,94 +479,3 @@ class RegistryApi(registry_pb2_grpc.RegistryServicer):  # type: ignore[misc]
 def _effective_events(state: OrgState, campaign_id: str) -> list[config_pb2.EventDefinition]:
     found = (state.event_named(n, campaign_id) for n in state.effective_event_names(campaign_id))
     return [event for event in found if event is not None]
-
-
-class RegistryInternalApi(registry_pb2_grpc.RegistryInternalServicer):  # type: ignore[misc]
-    """Calls from Switchyard's own services, authenticated by the internal token."""
-
-    def __init__(
-        self, store: Store, hub: SnapshotHub, resolver: KeyResolver, internal_token: str
-    ) -> None:
-        self._store = store
-        self._hub = hub
-        self._resolver = resolver
-        self._internal_token = internal_token
-
-    async def _internal(self, context: Context) -> None:
-        await authorize_context(context, "internal", None, self._internal_token)
-
-    async def CreateOrganization(
-        self, request: registry_pb2.CreateOrganizationRequest, context: Context
-    ) -> registry_pb2.CreateOrganizationResponse:
-        await self._internal(context)
-        async with self._store.pool.acquire() as conn:
-            org, api_key, key = await organizations.create_organization(
-                conn, request.organization, request.admin_key_name
-            )
-        return registry_pb2.CreateOrganizationResponse(organization=org, api_key=api_key, key=key)
-
-    async def AuthenticateKey(
-        self, request: registry_pb2.AuthenticateKeyRequest, context: Context
-    ) -> registry_pb2.AuthenticateKeyResponse:
-        from services.common.errors import Unauthenticated
-        from services.registry.repository import ROLE_VALUES
-
-        await self._internal(context)
-        caller = await self._resolver.resolve(request.key)
-        if caller is None:
-            raise Unauthenticated("unknown or revoked API key")
-        return registry_pb2.AuthenticateKeyResponse(
-            organization_id=caller.organization_id,
-            role=ROLE_VALUES[caller.role],
-            key_id=caller.key_id,
-        )
-
-    async def GetOrganizationSnapshot(
-        self, request: registry_pb2.GetOrganizationSnapshotRequest, context: Context
-    ) -> registry_pb2.GetOrganizationSnapshotResponse:
-        await self._internal(context)
-        snapshot = await self._store.snapshot(request.organization_id)
-        if snapshot.version < request.min_version:
-            snapshot = await self._wait_for_version(request.organization_id, request.min_version)
-        return registry_pb2.GetOrganizationSnapshotResponse(snapshot=snapshot)
-
-    async def _wait_for_version(self, organization_id: str, version: int) -> config_pb2.Snapshot:
-        """The snapshot once it reaches `version` (a caller saw a newer version elsewhere)."""
-        queue = self._hub.subscribe()
-        try:
-            async with asyncio.timeout(MIN_VERSION_WAIT_SECONDS):
-                while True:
-                    snapshot = await self._store.snapshot(organization_id)
-                    if snapshot.version >= version:
-                        return snapshot
-                    await queue.get()
-        except TimeoutError:
-            raise FailedPrecondition(f"version {version} does not exist yet") from None
-        finally:
-            self._hub.unsubscribe(queue)
-
-    async def WatchSnapshots(
-        self, request: registry_pb2.WatchSnapshotsRequest, context: Context
-    ) -> AsyncIterator[registry_pb2.WatchSnapshotsResponse]:
-        await self._internal(context)
-        async for response in self._hub.stream(dict(request.known_versions)):
-            yield response
-
-    async def GetDestinationCredentials(
-        self, request: registry_pb2.GetDestinationCredentialsRequest, context: Context
-    ) -> registry_pb2.GetDestinationCredentialsResponse:
-        await self._internal(context)
-        state = await self._store.state(request.organization_id)
-        values = destinations.open_credentials(state, self._store.outbound, request.destination_id)
-        version = require(state.destination(request.destination_id), "destination")
-        return registry_pb2.GetDestinationCredentialsResponse(
-            credentials=values, credentials_version=version.credentials_version
-        )
-
-    async def GetIntegrationSecret(
-        self, request: registry_pb2.GetIntegrationSecretRequest, context: Context
-    ) -> registry_pb2.GetIntegrationSecretResponse:
-        await self._internal(context)
-        state = await self._store.state(request.organization_id)
-        secret = integrations.open_secret(state, self._store.outbound, request.integration_id)
-        return registry_pb2.GetIntegrationSecretResponse(signing_secret=secret)

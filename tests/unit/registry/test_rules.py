@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from services.common.canonical_fields import CANONICAL_FIELDS, target_problem
 from services.common.errors import InvalidArgument
 from services.common.macros import KNOWN_MACROS
-from services.registry import document, rules
+from services.registry import document, export, rules
 from services.registry.cli import CliError, substitute
 from services.registry.state import OrgState
 from switchyard.v1 import common_pb2, config_pb2
@@ -157,7 +157,7 @@ def test_a_rendered_empty_organization_parses_back():
     state = OrgState(
         config_pb2.Snapshot(organization=config_pb2.Organization(name="Acme"), version=3)
     )
-    parsed = document.parse(document.render(state))
+    parsed = document.parse(export.render(state))
     assert parsed.organization is not None and parsed.organization.name == "Acme"
 
 
