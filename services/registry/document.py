@@ -183,7 +183,7 @@ def parse(text: str) -> Document:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        raise InvalidArgument.one("document", f"is not valid YAML ({err})") from None
+        raise InvalidArgument.one("document", f"is not valid YAML ({_where(err)})") from None
     r = _Reader()
     top = r.mapping(raw, "document", SECTIONS)
     if raw is not None and not isinstance(raw, dict):
@@ -208,6 +208,15 @@ def parse(text: str) -> Document:
     if r.problems:
         raise InvalidArgument(r.problems)
     return doc
+
+
+def _where(err: yaml.YAMLError) -> str:
+    """Line, column and reason of a YAML error, without quoting the text (it may hold secrets)."""
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or "syntax error"
+    if mark is None:
+        return str(problem)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 def _each(r: _Reader, top: dict[str, Any], section: str) -> list[tuple[int, Any]]:

@@ -167,3 +167,11 @@ def test_substitute_fills_variables_once_and_names_unset_ones():
     with pytest.raises(CliError, match="unset environment variables: THREE, TWO"):
         substitute("${TWO} ${THREE}", {})
     assert substitute("cost: $5 and ${ not a var }", {}) == "cost: $5 and ${ not a var }"
+
+
+def test_yaml_errors_point_at_the_place_without_quoting_the_text():
+    with pytest.raises(InvalidArgument) as info:
+        document.parse("destinations:\n  - credentials: {access_token: EAAB-secret\n")
+    rule = info.value.problems[0].rule
+    assert "EAAB-secret" not in rule
+    assert rule.startswith("is not valid YAML (line ")
