@@ -30,7 +30,9 @@ class _MetadataInterceptor:
         self._auth = (("authorization", f"Bearer {internal_token}"),) if internal_token else ()
 
     def _details(self, details: Any) -> Any:
-        own = [(k, v) for k, v in (details.metadata or ()) if k != "authorization"]
+        own = list(details.metadata or ())
+        if self._auth:  # the internal token replaces any caller-given authorization
+            own = [(k, v) for k, v in own if k != "authorization"]
         metadata = grpc.aio.Metadata(*outgoing_metadata([*own, *self._auth]))
         return details._replace(metadata=metadata)
 

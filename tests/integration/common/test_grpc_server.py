@@ -135,6 +135,18 @@ async def test_internal_token_is_required(server: GrpcServer) -> None:
         await _health(ch)  # probes need no token
 
 
+async def test_a_channel_without_the_internal_token_keeps_the_callers_key(
+    server: GrpcServer,
+) -> None:
+    """API-key calls (the CLI, admin tools) go through the same channel helper."""
+    async with channel(f"127.0.0.1:{server.port}") as ch:
+        echo = ch.unary_unary(f"/{SERVICE}/Echo")
+        assert await echo(b"hi", metadata=(("authorization", f"Bearer {TOKEN}"),)) == b"hi"
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await echo(b"hi")
+        assert caught.value.code() is grpc.StatusCode.UNAUTHENTICATED
+
+
 async def test_stop_drains_an_in_flight_call(server: GrpcServer, probe: Probe, client: Any) -> None:
     await server.set_ready()
     slow = client.unary_unary(f"/{SERVICE}/Slow")
