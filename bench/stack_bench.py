@@ -1,7 +1,7 @@
 """The whole stack under load: four service processes, a receiving server, a load generator.
 
-    .venv/bin/python -m bench.stack_bench              # fixed 500/s, maximum, batched; writes RESULTS.md
-    .venv/bin/python -m bench.stack_bench --smoke      # a few seconds of each; writes nothing
+    .venv/bin/python -m bench.stack_bench             # 500/s, maximum, batched -> RESULTS.md
+    .venv/bin/python -m bench.stack_bench --smoke     # a few seconds of each; writes nothing
     .venv/bin/python -m bench.stack_bench --profile /tmp/prof   # + py-spy on every service
 
 Registry, mapper, dispatcher and ingest run as their own processes (services/cli/stack.py) on a
@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -159,8 +159,9 @@ async def _receiver(ready: Any) -> None:
         ]
         server.received.clear()
         cursor = 0
-        return web.json_response({"accepted": accepted, "refused": refused[:20],
-                                  "refused_count": len(refused)})  # fmt: skip
+        return web.json_response(
+            {"accepted": accepted, "refused": refused[:20], "refused_count": len(refused)}
+        )
 
     control = web.Application()
     control.router.add_get("/arrivals", arrivals)
@@ -251,8 +252,14 @@ async def _load(url: str, key: str, campaign: str, phase: Phase) -> dict[str, An
 
             await asyncio.gather(*(sender() for _ in range(phase.senders)))
         elapsed = time.perf_counter() - started
-    return {"elapsed": elapsed, "sent": sent, "errors": dict(errors), "ack_ms": ack_ms,
-            "requests": requests, "started_wall": time.time() - elapsed}  # fmt: skip
+    return {
+        "elapsed": elapsed,
+        "sent": sent,
+        "errors": dict(errors),
+        "ack_ms": ack_ms,
+        "requests": requests,
+        "started_wall": time.time() - elapsed,
+    }
 
 
 # --- storage, stack and configuration --------------------------------------------------------
@@ -339,7 +346,8 @@ async def open_storage(args: argparse.Namespace, data_dir: Path) -> Storage:
 
 async def close_storage(storage: Storage) -> None:
     if storage.drop is not None:
-        await _admin_sql(storage.admin_url, f'DROP DATABASE IF EXISTS "{storage.drop}" WITH (FORCE)')
+        drop = f'DROP DATABASE IF EXISTS "{storage.drop}" WITH (FORCE)'
+        await _admin_sql(storage.admin_url, drop)
     for server in reversed(storage.embedded):
         await asyncio.to_thread(server.stop)
 
@@ -427,14 +435,14 @@ async def _arrivals(http: aiohttp.ClientSession, control: str) -> dict[str, Any]
 
 
 async def collect(
-    control: str, sent: dict[str, float], timeout: float
+    control: str, sent: dict[str, float], wait_seconds: float
 ) -> tuple[list[float], int, int, float, list[Any]]:
     """Wait until every acked event reached every platform; (latencies, missing, dups, last)."""
     first: dict[tuple[str, str], float] = {}
     seen: Counter[tuple[str, str]] = Counter()
     refused: list[Any] = []
     wanted = len(sent) * len(PLATFORMS)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + wait_seconds
     async with aiohttp.ClientSession() as http:
         while True:
             got = await _arrivals(http, control)
@@ -488,23 +496,24 @@ def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
 # --- profiling -------------------------------------------------------------------------------
 
 
-def start_profilers(pids: dict[str, int], out: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
-    """py-spy on each service for the phase, collapsed stacks (and an SVG flame graph)."""
+def start_profilers(
+    pids: dict[str, int], out: Path, seconds: float
+) -> list[subprocess.Popen[bytes]]:
+    """py-spy on each service for the phase, as collapsed stacks (`<name>.txt`)."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out.mkdir(parents=True, exist_ok=True)
-    procs = []
-    for name, pid in pids.items():
-        for fmt, suffix in (("raw", "txt"),):
-            procs.append(
-                subprocess.Popen(
-                    [spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
-                     "--rate", "200", "--nonblocking", "--format", fmt,
-                     "--output", str(out / f"{name}.{suffix}")],  # fmt: skip
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-    return procs
+    return [
+        subprocess.Popen(
+            [
+                *(spy, "record", "--pid", str(pid), "--duration", str(int(seconds))),
+                *("--rate", "200", "--nonblocking", "--format", "raw"),
+                *("--output", str(out / f"{name}.txt")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, pid in pids.items()
+    ]
 
 
 def top_functions(collapsed: Path, limit: int = 12) -> list[tuple[str, float, float]]:
@@ -587,8 +596,10 @@ async def storage_versions(storage: Storage) -> dict[str, str]:
     client = aioredis.Redis.from_url(storage.redis_url)
     info = await client.info("server")
     await client.aclose()
-    return {"PostgreSQL": f"{pg} (synchronous_commit={sync}, fsync={fsync})",
-            "Redis": str(info.get("redis_version"))}  # fmt: skip
+    return {
+        "PostgreSQL": f"{pg} (synchronous_commit={sync}, fsync={fsync})",
+        "Redis": str(info.get("redis_version")),
+    }
 
 
 def phases(args: argparse.Namespace) -> list[Phase]:
@@ -599,13 +610,21 @@ def phases(args: argparse.Namespace) -> list[Phase]:
             Phase("smoke: maximum, 50 events/request", 3, batch=50, senders=4),
         ]
     chosen = [
-        Phase(f"fixed {rate:g}/s, 1 event/request", args.seconds, rate=rate)
-        for rate in args.rate
+        Phase(f"fixed {rate:g}/s, 1 event/request", args.seconds, rate=rate) for rate in args.rate
     ]
-    chosen.append(Phase(f"maximum, {args.senders} senders, 1 event/request", args.seconds,
-                        senders=args.senders))  # fmt: skip
-    chosen.append(Phase(f"maximum, {args.batch_senders} senders, 50 events/request",
-                        args.seconds, batch=50, senders=args.batch_senders))  # fmt: skip
+    chosen.append(
+        Phase(
+            f"maximum, {args.senders} senders, 1 event/request", args.seconds, senders=args.senders
+        )
+    )
+    chosen.append(
+        Phase(
+            f"maximum, {args.batch_senders} senders, 50 events/request",
+            args.seconds,
+            batch=50,
+            senders=args.batch_senders,
+        )
+    )
     return chosen
 
 
@@ -624,9 +643,14 @@ def spawned(target: Any, *extra: Any) -> Iterator[tuple[Any, Any]]:
 
 
 async def run_phase(
-    phase: Phase, url: str, key: str, campaign: str, control: str,
-    pids: dict[str, int], args: argparse.Namespace,
-) -> Outcome:  # fmt: skip
+    phase: Phase,
+    url: str,
+    key: str,
+    campaign: str,
+    control: str,
+    pids: dict[str, int],
+    args: argparse.Namespace,
+) -> Outcome:
     before = cpu_snapshot(pids)
     profilers: list[subprocess.Popen[bytes]] = []
     with spawned(load_main, url, key, campaign, phase) as (process, queue):
@@ -663,8 +687,17 @@ async def run_phase(
 
 
 SERVICE_NAMES = ("registry", "mapper", "dispatcher", "ingest")
-HEADER = ["phase", "acked events/s", "delivered events/s", "ack p50 / p99 ms",
-          "delivery p50 / p99 ms", "events acked", "errors", "missing", "dup deliveries"]  # fmt: skip
+HEADER = [
+    "phase",
+    "acked events/s",
+    "delivered events/s",
+    "ack p50 / p99 ms",
+    "delivery p50 / p99 ms",
+    "events acked",
+    "errors",
+    "missing",
+    "dup deliveries",
+]
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -684,8 +717,7 @@ def cpu_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def report(outcomes: list[Outcome], description: dict[str, str], command: str,
-           profile: str) -> str:  # fmt: skip
+def report(outcomes: list[Outcome], description: dict[str, str], command: str, profile: str) -> str:
     lines = [BEGIN, "## End to end: the whole stack on one machine", ""]
     lines.append(f"Command: `{command}` ({time.strftime('%Y-%m-%d %H:%M %Z')})")
     lines.append("")
@@ -728,12 +760,13 @@ async def bench(args: argparse.Namespace) -> int:
 
     data_dir = Path(tempfile.mkdtemp(prefix="switchyard-bench-"))
     storage = await open_storage(args, data_dir)
-    stack = Stack(data_dir=data_dir, env=stack_env(storage, args.log_level),
-                  log_dir=data_dir / "logs")  # fmt: skip
+    stack = Stack(
+        data_dir=data_dir, env=stack_env(storage, args.log_level), log_dir=data_dir / "logs"
+    )
     outcomes: list[Outcome] = []
     try:
         description = {**machine(), **await storage_versions(storage)}
-        with spawned(receiver_main) as (receiver, ready):
+        with spawned(receiver_main) as (_receiver, ready):
             base, control_port, receiver_pid = await asyncio.to_thread(ready.get, True, 30)
             control = f"http://127.0.0.1:{control_port}"
             await run_migrations(stack)
@@ -765,8 +798,14 @@ async def bench(args: argparse.Namespace) -> int:
     if profile:
         print(profile)
     if not args.smoke and not args.no_write:
-        write_results(report(outcomes, description, " ".join(["python -m bench.stack_bench",
-                                                             *sys.argv[1:]]), profile))  # fmt: skip
+        write_results(
+            report(
+                outcomes,
+                description,
+                " ".join(["python -m bench.stack_bench", *sys.argv[1:]]),
+                profile,
+            )
+        )
         print("wrote", RESULTS)
     lost = sum(o.missing for o in outcomes)
     return 1 if lost else 0
@@ -776,21 +815,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.stack_bench", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
-                        help="a server where a fresh database is created (embedded if unreachable)")  # fmt: skip
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13",
-                        help="a Redis database the bench may flush (embedded if unreachable)")  # fmt: skip
+    parser.add_argument(
+        "--postgres-url",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="a server to create a fresh database on (else embedded)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/13",
+        help="a Redis database the bench may flush (else embedded)",
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
-    parser.add_argument("--rate", type=float, action="append",
-                        help="fixed-rate phase in events/s (repeatable; default 500)")  # fmt: skip
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="fixed-rate phase in events/s (repeatable; default 500)",
+    )
     parser.add_argument("--senders", type=int, default=64, help="closed-loop senders, single")
     parser.add_argument("--batch-senders", type=int, default=8, help="closed-loop senders, 50/req")
-    parser.add_argument("--drain", type=float, default=90.0,
-                        help="seconds to wait for deliveries after a phase")  # fmt: skip
+    parser.add_argument(
+        "--drain", type=float, default=90.0, help="seconds to wait for deliveries after a phase"
+    )
     parser.add_argument("--log-level", default="warning", help="the services' log level")
     parser.add_argument("--profile", type=Path, help="py-spy every service into this folder")
-    parser.add_argument("--profile-phase", default="maximum, ",
-                        help="profile the first phase whose name starts with this")  # fmt: skip
+    parser.add_argument(
+        "--profile-phase",
+        default="maximum, ",
+        help="profile the first phase whose name starts with this",
+    )
     parser.add_argument("--smoke", action="store_true", help="3 s per phase; write nothing")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     parser.add_argument("--keep-logs", action="store_true", help="keep the services' log files")
