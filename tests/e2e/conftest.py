@@ -1,0 +1,98 @@
+"""The e2e stack: four service processes on a database of their own, the run's Redis, and a
+local platform server that receives every delivery. On a failed test, each log's tail is
+printed."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+
+from services.demo.platform_server import PlatformServer, dumps
+from tests.conftest import _with_database
+from tests.stack import ProcessStack, stack_env
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so a fixture can tell that the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+async def e2e_database_url(postgres_admin_dsn: str) -> AsyncIterator[str]:
+    """A database of the e2e stack's own: no in-process dispatcher of another suite shares it."""
+    name = f"switchyard_e2e_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(postgres_admin_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield _with_database(postgres_admin_dsn, name)
+    admin = await asyncpg.connect(postgres_admin_dsn)
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def platforms() -> AsyncIterator[PlatformServer]:
+    """The stand-in for Meta, Google Ads, TikTok and postback receivers."""
+    server = PlatformServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(scope="session")
+async def stack(
+    e2e_database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ProcessStack]:
+    """Registry, mapper, dispatcher and ingest as processes, migrated and SERVING."""
+    data_dir: Path = tmp_path_factory.mktemp("e2e-stack")
+    stack = ProcessStack(stack_env(e2e_database_url, redis_url), data_dir)
+    try:
+        await stack.start()
+    except BaseException:
+        print(stack.log_tails())
+        await stack.stop()
+        raise
+    yield stack
+    await stack.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def logs_on_failure(
+    request: pytest.FixtureRequest, stack: ProcessStack, platforms: PlatformServer
+) -> Iterator[None]:
+    """Print the tail of every service log and what the platforms received when a test failed."""
+    seen = len(platforms.received)
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print(stack.log_tails())
+        print("----- platform server: requests during the test -----")
+        for item in platforms.received[seen:]:
+            print(dumps(item))
