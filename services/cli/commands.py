@@ -24,19 +24,24 @@ class Target:
     registry_address: str
     internal_token: str
     data_dir: Path
+    dispatcher_address: str = ""
+    ingest_address: str = ""
 
 
-def _target(settings: CommonSettings) -> Target:
+def find_target(settings: CommonSettings) -> Target:
     """Addresses from a running `switchyard up` in the data folder, else from the settings."""
     record = read_stack_file(settings.data_dir)
     return Target(
         registry_address=record.get("registry_address", settings.registry_address),
         internal_token=record.get("SWITCHYARD_INTERNAL_TOKEN", settings.internal_token),
         data_dir=settings.data_dir,
+        dispatcher_address=record.get("dispatcher_address", settings.dispatcher_address),
+        ingest_address=record.get("ingest_address", settings.ingest_address),
     )
 
 
-def _api_key(args: argparse.Namespace) -> str:
+def api_key(args: argparse.Namespace) -> str:
+    """The admin API key: --key, else SWITCHYARD_API_KEY."""
     key: str | None = args.key or Env().str("SWITCHYARD_API_KEY")
     if not key:
         raise CommandError("an admin API key is needed: pass --key or set SWITCHYARD_API_KEY")
@@ -65,7 +70,7 @@ async def _create_organization(target: Target, name: str, country: str) -> str:
 
 def init(args: argparse.Namespace) -> int:
     """Create an organization with its first admin key through the running registry."""
-    target = _target(CommonSettings.from_env())
+    target = find_target(CommonSettings.from_env())
     print(asyncio.run(_create_organization(target, args.org, args.country.upper())))
     return 0
 
@@ -74,11 +79,11 @@ def apply(args: argparse.Namespace) -> int:
     """Apply a declarative document and print one line per change."""
     from services.registry.cli import apply_file
 
-    target = _target(CommonSettings.from_env())
+    target = find_target(CommonSettings.from_env())
     changes = asyncio.run(
         apply_file(
             target.registry_address,
-            _api_key(args),
+            api_key(args),
             Path(args.file),
             prune=not args.no_prune,
             dry_run=args.dry_run,
@@ -93,6 +98,14 @@ def export(args: argparse.Namespace) -> int:
     """Print the organization's configuration as YAML."""
     from services.registry.cli import export as export_document
 
-    target = _target(CommonSettings.from_env())
-    print(asyncio.run(export_document(target.registry_address, _api_key(args))), end="")
+    target = find_target(CommonSettings.from_env())
+    print(asyncio.run(export_document(target.registry_address, api_key(args))), end="")
     return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Run the scripted demo on a stack of its own and report every delivery."""
+    from services.demo.runner import run_demo
+
+    settings = CommonSettings.from_env()
+    return asyncio.run(run_demo(settings, environ_snapshot(), keep=args.keep))

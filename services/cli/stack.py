@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,7 +67,8 @@ def _credentials_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _child_env(settings: CommonSettings, base: Mapping[str, str], stack: Stack) -> dict[str, str]:
+def child_env(settings: CommonSettings, base: Mapping[str, str], stack: Stack) -> dict[str, str]:
+    """The service processes' environment: `base` plus token, key and storage URLs."""
     env = dict(base)
     env.setdefault("SWITCHYARD_INTERNAL_TOKEN", secrets.token_urlsafe(32))
     if settings.credentials_key is None:
@@ -78,7 +80,8 @@ def _child_env(settings: CommonSettings, base: Mapping[str, str], stack: Stack) 
     return env
 
 
-async def _start_storage(settings: CommonSettings, stack: Stack) -> None:
+async def start_storage(settings: CommonSettings, stack: Stack) -> None:
+    """Start embedded PostgreSQL and Redis for what the settings leave unconfigured."""
     if settings.database_url is None:
         print("starting embedded PostgreSQL in", stack.data_dir / "postgres", flush=True)
         stack.postgres = await asyncio.to_thread(start_postgres, stack.data_dir)
@@ -117,6 +120,32 @@ async def _wait_healthy(name: str, address: str, process: asyncio.subprocess.Pro
             if asyncio.get_running_loop().time() > deadline:
                 raise StackError(f"{name} did not become healthy at {address}")
             await asyncio.sleep(0.2)  # polling readiness with a deadline
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def on_free_ports(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` with every service on free ports (gRPC, metrics, gateway) and addresses to match,
+    so a second stack never collides with a `switchyard up` on the default ports."""
+    placed = dict(env)
+    for name in SERVICES:
+        port = str(free_port())
+        placed[f"SWITCHYARD_{name.upper()}_GRPC_PORT"] = port
+        placed[f"SWITCHYARD_{name.upper()}_ADDRESS"] = f"127.0.0.1:{port}"
+        placed[f"SWITCHYARD_{name.upper()}_METRICS_PORT"] = str(free_port())
+    placed["SWITCHYARD_INGEST_HTTP_PORT"] = str(free_port())
+    return placed
+
+
+def http_url(env: Mapping[str, str]) -> str:
+    """Base URL of the HTTP gateway of a stack with this environment (without /v1)."""
+    return f"http://127.0.0.1:{env.get('SWITCHYARD_INGEST_HTTP_PORT') or '8080'}"
 
 
 def service_address(env: Mapping[str, str], name: str) -> str:
@@ -193,8 +222,8 @@ async def run_stack(settings: CommonSettings, environ: Mapping[str, str]) -> int
     stack = Stack(data_dir=settings.data_dir.resolve(), env={})
     stack.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        await _start_storage(settings, stack)
-        stack.env = _child_env(settings, environ, stack)
+        await start_storage(settings, stack)
+        stack.env = child_env(settings, environ, stack)
         await run_migrations(stack)
         await start_services(stack)
         _write_stack_file(stack)

@@ -76,6 +76,8 @@ class PlatformServer:
         self._next: dict[str, deque[int]] = defaultdict(deque)
         self._always: dict[str, int] = {}
         self._stalls: dict[str, deque[float]] = defaultdict(deque)
+        self._kinds: dict[str, str] = {}
+        self._messages: dict[str, str] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -83,16 +85,24 @@ class PlatformServer:
         """Answer the platform's next requests with these statuses, one each, then succeed."""
         self._next[platform].extend(statuses)
 
-    def fail_always(self, platform: str, status: int | None) -> None:
-        """Answer every request of the platform with this status (None: stop failing)."""
+    def fail_always(self, platform: str, status: int | None, message: str = "") -> None:
+        """Answer every request of the platform with this status (None: stop failing), and
+        this message in the platform's error body when given."""
         if status is None:
             self._always.pop(platform, None)
         else:
             self._always[platform] = status
+        self._messages[platform] = message
 
     def stall_next(self, platform: str, seconds: float, count: int = 1) -> None:
         """Hold the platform's next `count` answers for `seconds` (to trip client timeouts)."""
         self._stalls[platform].extend([seconds] * count)
+
+    def add_account(self, name: str, platform: str) -> str:
+        """Serve `/<name>/...` as `platform` does (its checks and answers), scripted and recorded
+        under `name`, so one account of a platform can fail while the others succeed."""
+        self._kinds[name] = platform
+        return self.endpoint(name)
 
     def endpoint(self, platform: str) -> str:
         """The `endpoint` setting that sends a destination's requests here."""
@@ -145,9 +155,10 @@ class PlatformServer:
         stalls = self._stalls.get(platform)
         if stalls:
             await asyncio.sleep(stalls.popleft())  # the stall is the behaviour under test
-        checker = CHECKERS.get(platform)
+        kind = self._kinds.get(platform, platform)
+        checker = CHECKERS.get(kind)
         found = checker(request) if checker else Inspection()
-        status, body = self._answer(platform, found)
+        status, body = self._answer(platform, kind, found)
         self.received.append(self._record(platform, request, found, status))
         headers = {"Retry-After": "1"} if status == 429 else {}
         return web.json_response(body, status=status, headers=headers)
@@ -166,13 +177,14 @@ class PlatformServer:
             status=status,
         )
 
-    def _answer(self, platform: str, found: Inspection) -> tuple[int, dict[str, Any]]:
-        scripted = self._scripted_status(platform)
+    def _answer(self, name: str, kind: str, found: Inspection) -> tuple[int, dict[str, Any]]:
+        scripted = self._scripted_status(name)
         if scripted is not None and not 200 <= scripted < 300:
-            return _error_answer(platform, scripted, f"scripted failure {scripted}")
+            message = self._messages.get(name) or f"scripted failure {scripted}"
+            return _error_answer(kind, scripted, message)
         if found.problems:
-            return _error_answer(platform, 400, "; ".join(found.problems))
-        return 200, _success_body(platform, found)
+            return _error_answer(kind, 400, "; ".join(found.problems))
+        return 200, _success_body(kind, found)
 
 
 def summary(received: list[Received]) -> dict[str, Any]:
