@@ -98,6 +98,7 @@ class Outcome:
     duplicates: int
     delivered_by: float
     cpu: dict[str, float] = field(default_factory=dict)
+    load: str = ""
 
     def row(self) -> list[str]:
         """The results table's row."""
@@ -472,7 +473,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _named_pids(*names: str) -> list[int]:
+def _redis_pids() -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -480,17 +481,40 @@ def _named_pids(*names: str) -> list[int]:
                 comm = (entry / "comm").read_text().strip()
             except OSError:
                 continue
-            if any(comm.startswith(name) for name in names):
+            if comm.startswith("redis-server"):
                 found.append(int(entry.name))
     return found
 
 
-def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds so far of each named process, and of all Postgres and Redis processes."""
+async def postgres_pids(database_url: str) -> list[int]:
+    """The backends of the bench's database and the server's own background processes.
+
+    Other databases' backends (tests running on the same server) are left out.
+    """
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() OR backend_type <> 'client backend'"
+        )
+    finally:
+        await conn.close()
+    return [row["pid"] for row in rows]
+
+
+async def cpu_snapshot(pids: dict[str, int], database_url: str) -> dict[str, float]:
+    """CPU seconds so far of each named process, of Postgres (this database) and of Redis."""
     usage = {name: _cpu_seconds(pid) for name, pid in pids.items()}
-    usage["postgres"] = sum(_cpu_seconds(pid) for pid in _named_pids("postgres", "postmaster"))
-    usage["redis"] = sum(_cpu_seconds(pid) for pid in _named_pids("redis-server"))
+    usage["postgres"] = sum(_cpu_seconds(pid) for pid in await postgres_pids(database_url))
+    usage["redis"] = sum(_cpu_seconds(pid) for pid in _redis_pids())
     return usage
+
+
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    return Path("/proc/loadavg").read_text().split()[0]
 
 
 # --- profiling -------------------------------------------------------------------------------
@@ -649,9 +673,11 @@ async def run_phase(
     campaign: str,
     control: str,
     pids: dict[str, int],
+    database_url: str,
     args: argparse.Namespace,
 ) -> Outcome:
-    before = cpu_snapshot(pids)
+    before = await cpu_snapshot(pids, database_url)
+    load_before = load_average()
     profilers: list[subprocess.Popen[bytes]] = []
     with spawned(load_main, url, key, campaign, phase) as (process, queue):
         pids = {**pids, "load generator": process.pid}
@@ -665,7 +691,9 @@ async def run_phase(
         load_cpu = _cpu_seconds(process.pid)
     sent: dict[str, float] = result["sent"]
     latencies, missing, duplicates, last, refused = await collect(control, sent, args.drain)
-    after = cpu_snapshot({n: p for n, p in pids.items() if n != "load generator"})
+    after = await cpu_snapshot(
+        {n: p for n, p in pids.items() if n != "load generator"}, database_url
+    )
     after["load generator"] = load_cpu
     for profiler in profilers:
         profiler.wait(timeout=60)
@@ -682,7 +710,8 @@ async def run_phase(
         missing=missing,
         duplicates=duplicates,
         delivered_by=(last - result["started_wall"]) if last else 0.0,
-        cpu={name: after.get(name, 0.0) - before.get(name, 0.0) for name in after},
+        cpu={name: max(0.0, after.get(name, 0.0) - before.get(name, 0.0)) for name in after},
+        load=f"{load_before} -> {load_average()}",
     )
 
 
@@ -708,12 +737,12 @@ def table(outcomes: list[Outcome]) -> str:
 
 def cpu_table(outcomes: list[Outcome]) -> str:
     names = [n for n in outcomes[0].cpu]
-    head = ["phase (CPU seconds / % of one core)", *names]
+    head = ["phase (CPU seconds / % of one core)", *names, "load average"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for o in outcomes:
         span = max(o.delivered_by, o.elapsed)
         cells = [f"{o.cpu.get(n, 0):.1f} / {100 * o.cpu.get(n, 0) / span:.0f}%" for n in names]
-        lines.append("| " + " | ".join([o.phase.name, *cells]) + " |")
+        lines.append("| " + " | ".join([o.phase.name, *cells, o.load]) + " |")
     return "\n".join(lines)
 
 
@@ -778,7 +807,9 @@ async def bench(args: argparse.Namespace) -> int:
             await wait_ready(url, key, campaign, control)
             for phase in phases(args):
                 print(f"phase: {phase.name} ({phase.seconds:g}s)", flush=True)
-                outcome = await run_phase(phase, url, key, campaign, control, pids, args)
+                outcome = await run_phase(
+                    phase, url, key, campaign, control, pids, storage.database_url, args
+                )
                 outcomes.append(outcome)
                 print(table([outcome]).splitlines()[-1], flush=True)
                 if outcome.errors:
