@@ -7,13 +7,14 @@ These calls block (seconds at most); call them via `asyncio.to_thread` from asyn
 
 from __future__ import annotations
 
-import atexit
+import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 START_TIMEOUT_SECONDS = 15.0
@@ -23,7 +24,6 @@ START_TIMEOUT_SECONDS = 15.0
 class EmbeddedPostgres:
     """A running pgserver instance; `dsn` is an asyncpg-ready URI over its unix socket."""
 
-    server: Any
     pgdata: Path
     socket_dir: Path
 
@@ -31,28 +31,67 @@ class EmbeddedPostgres:
         """Connection URI for a database on this server (user postgres, trust auth)."""
         return f"postgresql://postgres@/{database}?host={quote(str(self.socket_dir))}"
 
-    def stop(self) -> None:
-        """Stop the server (fast shutdown); the data folder is kept."""
-        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
-        from pgserver.postgres_server import PostgresServer
+    def stop(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        """Fast shutdown (what `pg_ctl -m fast` sends: SIGINT to the postmaster); data is kept."""
+        pid = _postmaster_pid(self.pgdata)
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while _alive(pid) and (self.pgdata / "postmaster.pid").exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"PostgreSQL (pid {pid}) did not stop within {timeout}s")
+            time.sleep(0.02)  # polling the exit with a deadline
 
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user)
-        # pgserver caches handles per folder; drop ours so a later start sees a fresh server
-        PostgresServer._instances.pop(self.pgdata, None)
-        atexit.unregister(self.server._cleanup)
+
+def _postmaster_lines(pgdata: Path) -> list[str]:
+    try:
+        return (pgdata / "postmaster.pid").read_text().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def _postmaster_pid(pgdata: Path) -> int | None:
+    lines = _postmaster_lines(pgdata)
+    return int(lines[0]) if lines and lines[0].strip().isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    """Running and not a zombie (a container's first process may never reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return status.rpartition(")")[2].split()[0] != "Z"
+
+
+# pgserver runs initdb and pg_ctl as an unprivileged user through subprocess(user=...), which
+# must fork() rather than vfork(); in a process that already runs gRPC threads that fork can
+# crash the child. So the start happens in a fresh interpreter, which has no such threads.
+_START_SCRIPT = (
+    "import sys\n"
+    "from pgserver.postgres_server import get_server\n"
+    "get_server(sys.argv[1], cleanup_mode=None)\n"
+)
 
 
 def start_postgres(data_dir: Path) -> EmbeddedPostgres:
     """Start (initializing on first use) PostgreSQL in `data_dir/postgres`, or reuse it if up."""
-    from pgserver.postgres_server import get_server
-
     data_dir.mkdir(parents=True, exist_ok=True)
-    # cleanup_mode=None: we stop it explicitly, never from pgserver's atexit hook
-    server = get_server(data_dir.resolve() / "postgres", cleanup_mode=None)
-    info = server.get_postmaster_info()
-    if info.socket_dir is None:
-        raise RuntimeError("pgserver did not report a unix socket directory")
-    return EmbeddedPostgres(server, Path(server.pgdata), Path(info.socket_dir))
+    pgdata = data_dir.resolve() / "postgres"
+    result = subprocess.run(
+        [sys.executable, "-c", _START_SCRIPT, str(pgdata)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = _postmaster_lines(pgdata)
+    if result.returncode != 0 or len(lines) < 5:
+        raise RuntimeError(f"embedded PostgreSQL did not start:\n{result.stderr[-2000:]}")
+    return EmbeddedPostgres(pgdata, Path(lines[4].strip()))
 
 
 @dataclass
