@@ -156,3 +156,15 @@ async def redis_client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
         yield client
     finally:
         await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def span_exporter() -> Any:
+    """Spans of this test process, recorded in memory (tracing's provider is global, set once)."""
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from services.common.tracing import configure_tracing
+
+    exporter = InMemorySpanExporter()
+    configure_tracing("tests", None, exporter=exporter)
+    return exporter

@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
+from opentelemetry.trace import SpanKind
 
 from services.common.correlation import outgoing_metadata
+from services.common.tracing import inject_into, tracer
 
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 CHANNEL_OPTIONS = (
@@ -33,13 +35,19 @@ class _MetadataInterceptor:
         own = list(details.metadata or ())
         if self._auth:  # the internal token replaces any caller-given authorization
             own = [(k, v) for k, v in own if k != "authorization"]
-        metadata = grpc.aio.Metadata(*outgoing_metadata([*own, *self._auth]))
+        carrier: dict[str, str] = {}
+        inject_into(carrier)
+        metadata = grpc.aio.Metadata(*outgoing_metadata([*own, *self._auth, *carrier.items()]))
         return details._replace(metadata=metadata)
 
 
 class _UnaryUnary(_MetadataInterceptor, grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
     async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
-        return await continuation(self._details(details), request)
+        name = details.method.decode() if isinstance(details.method, bytes) else details.method
+        with tracer().start_as_current_span(name, kind=SpanKind.CLIENT):
+            call = await continuation(self._details(details), request)
+            await call  # the span covers the whole call, not just its start
+            return call
 
 
 class _UnaryStream(_MetadataInterceptor, grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]

@@ -19,6 +19,7 @@ import grpc
 import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Histogram
 
 from services.common.correlation import (
@@ -29,6 +30,7 @@ from services.common.correlation import (
 )
 from services.common.errors import DomainError, Unauthenticated, abort_with, grpc_status_for
 from services.common.logging import get_logger
+from services.common.tracing import context_from, metadata_carrier, tracer
 
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 # Probes and tooling must work without the internal token.
@@ -92,8 +94,11 @@ class CallInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         started = time.perf_counter()
         code = grpc.StatusCode.UNKNOWN
         failure: BaseException | None = None
+        parent = context_from(metadata_carrier(context.invocation_metadata()))
+        span = tracer().start_as_current_span(method, context=parent, kind=SpanKind.SERVER)
         try:
-            with structlog.contextvars.bound_contextvars(request_id=request_id):
+            with structlog.contextvars.bound_contextvars(request_id=request_id), span as current:
+                current.set_attribute("switchyard.request_id", request_id)
                 try:
                     if guarded:
                         self._check_token(context)
@@ -110,6 +115,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                     failure = err
                     raise
                 finally:
+                    current.set_attribute("rpc.grpc.status_code", code.value[0])
                     self._record(method, code, time.perf_counter() - started, failure)
         finally:
             reset_request_id(reset_token)
@@ -122,6 +128,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         fields = {"method": method, "code": code.name, "duration_ms": round(seconds * 1000, 2)}
         if code is grpc.StatusCode.OK:
             log.debug("grpc_call", **fields)
+        elif code is grpc.StatusCode.CANCELLED:
+            log.info("grpc_call", **fields)
         elif failure is not None and not _is_cancel(failure):
             log.warning("grpc_call", **fields, exc_info=failure)
         else:

@@ -253,6 +253,7 @@ class CommonSettings:
     db_pool_min: int
     db_pool_max: int
     credentials_key: bytes | None = field(repr=False)
+    otlp_endpoint: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CommonSettings:
@@ -289,6 +290,7 @@ class CommonSettings:
             db_pool_min=pool_min,
             db_pool_max=pool_max,
             credentials_key=env.parse("SWITCHYARD_CREDENTIALS_KEY", parse_key, None),
+            otlp_endpoint=env.str("SWITCHYARD_OTLP_ENDPOINT"),
         )
 
     def startup_warnings(self) -> list[str]:

@@ -16,9 +16,10 @@ from services.common.auth import CachedKeyResolver, RegistryKeyResolver
 from services.common.db import create_pool, migrate
 from services.common.grpc_client import channel
 from services.common.grpc_server import GrpcServer
-from services.common.lifecycle import Supervisor, run_until_signal
-from services.common.logging import configure_logging, get_logger
+from services.common.lifecycle import Supervisor
+from services.common.logging import get_logger
 from services.common.metrics import MetricsServer, start_metrics_server
+from services.common.runtime import run_service
 from services.dispatcher.config import DispatcherSettings
 from services.dispatcher.credentials import CredentialStore
 from services.dispatcher.gate import Gates
@@ -179,13 +180,10 @@ async def start(
 
 async def serve(settings: DispatcherSettings) -> None:
     """Run until SIGTERM or SIGINT."""
-    configure_logging(settings.common.log_level, settings.common.log_format, "dispatcher")
-    for warning in settings.common.startup_warnings():
-        log.warning("startup_warning", message=warning)
 
     async def begin() -> Any:
         dispatcher = await start(settings)
         log.info("dispatcher_ready", port=dispatcher.port, instance_id=settings.instance_id)
         return lambda: dispatcher.stop(settings.common.shutdown_grace_seconds)
 
-    await run_until_signal(begin)
+    await run_service("dispatcher", settings.common, begin)

@@ -18,10 +18,11 @@ from services.common.auth import CachedKeyResolver, RegistryKeyResolver
 from services.common.db import create_pool, migrate
 from services.common.grpc_client import channel
 from services.common.grpc_server import GrpcServer
-from services.common.lifecycle import Supervisor, run_until_signal
-from services.common.logging import configure_logging, get_logger
+from services.common.lifecycle import Supervisor
+from services.common.logging import get_logger
 from services.common.metrics import MetricsServer, start_metrics_server
 from services.common.redis import create_redis, ping
+from services.common.runtime import run_service
 from services.ingest.attribution import Attribution
 from services.ingest.batcher import Batcher
 from services.ingest.catalog import Catalog, SnapshotSource, StoreSource
@@ -197,9 +198,6 @@ def _channel_ok(open_channel: Any) -> bool:
 
 async def serve(settings: IngestSettings) -> None:
     """Run until SIGTERM or SIGINT, with the mapper's snapshot store fed by the registry."""
-    configure_logging(settings.common.log_level, settings.common.log_format, "ingest")
-    for warning in settings.common.startup_warnings():
-        log.warning("startup_warning", message=warning)
     registry = channel(settings.common.registry_address, settings.common.internal_token)
     store = SnapshotStore(registry_pb2_grpc.RegistryInternalStub(registry))
     source = StoreSource(store)
@@ -217,7 +215,7 @@ async def serve(settings: IngestSettings) -> None:
 
         return stop
 
-    await run_until_signal(begin)
+    await run_service("ingest", settings.common, begin)
 
 
 async def run_migrations(settings: IngestSettings) -> list[str]:

@@ -16,9 +16,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.grpc_client import channel as grpc_channel
 from services.common.grpc_server import GrpcServer
-from services.common.lifecycle import Supervisor, run_until_signal
-from services.common.logging import configure_logging, get_logger
+from services.common.lifecycle import Supervisor
+from services.common.logging import get_logger
 from services.common.metrics import MetricsServer, start_metrics_server
+from services.common.runtime import run_service
 from services.mapper.config import MapperSettings
 from services.mapper.grpc_api import MapperApi
 from services.mapper.snapshots import SnapshotStore
@@ -91,13 +92,10 @@ async def start(settings: MapperSettings, *, with_metrics: bool = True) -> Mappe
 
 async def serve(settings: MapperSettings) -> None:
     """Run until SIGTERM or SIGINT."""
-    configure_logging(settings.common.log_level, settings.common.log_format, "mapper")
-    for warning in settings.common.startup_warnings():
-        log.warning("startup_warning", message=warning)
 
     async def begin() -> Any:
         mapper = await start(settings)
         log.info("mapper_ready", port=mapper.port)
         return lambda: mapper.stop(settings.common.shutdown_grace_seconds)
 
-    await run_until_signal(begin)
+    await run_service("mapper", settings.common, begin)

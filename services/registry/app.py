@@ -14,9 +14,10 @@ from typing import Any
 from services.common.crypto import CredentialCipher
 from services.common.db import create_pool, migrate
 from services.common.grpc_server import GrpcServer
-from services.common.lifecycle import Supervisor, run_until_signal
-from services.common.logging import configure_logging, get_logger
+from services.common.lifecycle import Supervisor
+from services.common.logging import get_logger
 from services.common.metrics import MetricsServer, start_metrics_server
+from services.common.runtime import run_service
 from services.registry.config import RegistrySettings
 from services.registry.grpc_api import RegistryApi
 from services.registry.grpc_internal import RegistryInternalApi
@@ -114,13 +115,10 @@ async def start(
 
 async def serve(settings: RegistrySettings) -> None:
     """Run until SIGTERM or SIGINT."""
-    configure_logging(settings.common.log_level, settings.common.log_format, "registry")
-    for warning in settings.common.startup_warnings():
-        log.warning("startup_warning", message=warning)
 
     async def begin() -> Any:
         registry = await start(settings)
         log.info("registry_ready", port=registry.port)
         return lambda: registry.stop(settings.common.shutdown_grace_seconds)
 
-    await run_until_signal(begin)
+    await run_service("registry", settings.common, begin)
