@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import socket
+import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -84,10 +85,22 @@ async def start_storage(settings: CommonSettings, stack: Stack) -> None:
     """Start embedded PostgreSQL and Redis for what the settings leave unconfigured."""
     if settings.database_url is None:
         print("starting embedded PostgreSQL in", stack.data_dir / "postgres", flush=True)
-        stack.postgres = await asyncio.to_thread(start_postgres, stack.data_dir)
+        try:
+            stack.postgres = await asyncio.to_thread(start_postgres, stack.data_dir)
+        except (subprocess.CalledProcessError, RuntimeError, OSError) as err:
+            raise StackError(_reason("embedded PostgreSQL did not start", err)) from None
     if settings.redis_url is None:
         print("starting embedded Redis in", stack.data_dir / "redis", flush=True)
-        stack.redis = await asyncio.to_thread(start_redis, stack.data_dir)
+        try:
+            stack.redis = await asyncio.to_thread(start_redis, stack.data_dir)
+        except (subprocess.CalledProcessError, RuntimeError, OSError) as err:
+            raise StackError(_reason("embedded Redis did not start", err)) from None
+
+
+def _reason(what: str, err: Exception) -> str:
+    """What failed and the error's first line (a server's full output is in its log)."""
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return first if first.startswith(what) else f"{what}: {first}"
 
 
 async def run_migrations(stack: Stack) -> None:

@@ -44,3 +44,28 @@ async def test_malformed_tiktok_request_is_refused_inside_a_200_like_tiktok_does
         assert server.accepted_ids() == {}
     finally:
         await server.stop()
+
+
+async def test_an_account_is_checked_as_its_platform_but_scripted_on_its_own() -> None:
+    server = PlatformServer()
+    await server.start()
+    retired = server.add_account("meta-retired", "meta")
+    server.fail_always("meta-retired", 400, "pixel is gone")
+    body = {"data": [{"event_name": "Lead", "event_id": "e1", "event_time": int(time.time()),
+                      "action_source": "website", "user_data": {"em": ["a" * 64]}}]}  # fmt: skip
+    try:
+        async with aiohttp.ClientSession() as session:
+            path = "/v21.0/123/events?access_token=t"
+            async with session.post(f"{retired}{path}", json=body) as answer:
+                assert answer.status == 400
+                error = (await answer.json())["error"]
+                assert (error["message"], error["code"]) == ("pixel is gone", 100)
+            async with session.post(f"{server.endpoint('meta')}{path}", json=body) as answer:
+                assert answer.status == 200
+            async with session.post(f"{retired}/v21.0/123/events", json={"data": []}) as answer:
+                assert answer.status == 400
+        assert server.accepted_ids("meta") == {"e1": 1}
+        assert server.accepted_ids("meta-retired") == {}
+        assert server.received[-1].problems  # the Meta shape check ran on the account's path
+    finally:
+        await server.stop()
