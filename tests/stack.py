@@ -8,7 +8,6 @@ SIGKILL-and-restart of one service, and the tail of every log when something goe
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 import re
@@ -21,6 +20,7 @@ from typing import Any
 
 import aiohttp
 import grpc
+import pytest
 
 from services.cli.stack import SERVICES, Stack, run_migrations, start_service, stop_stack
 from switchyard.v1 import (
@@ -51,6 +51,16 @@ FAST_DELIVERY_ENV = {
     "SWITCHYARD_DISPATCHER_BREAKER_FAILURES": "1000",
     "SWITCHYARD_DISPATCHER_BATCH_WINDOW_MS": "5",
 }
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so a fixture can tell that the test failed.
+
+    A hook for the conftest of each suite that runs a stack (imported there)."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def free_port() -> int:
@@ -274,6 +284,3 @@ async def settle(org: Org, timeout: float = 20.0) -> None:  # noqa: ASYNC109 - a
         return not await org.unsettled()
 
     await wait_for(settled, timeout=timeout, interval=0.1)
-
-
-__all__ = ["FAST_DELIVERY_ENV", "INTERNAL_TOKEN", "Org", "ProcessStack", "asyncio"]

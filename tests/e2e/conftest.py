@@ -8,7 +8,6 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import asyncpg
@@ -16,17 +15,11 @@ import pytest
 
 from services.demo.platform_server import PlatformServer, dumps
 from tests.conftest import _with_database
-from tests.stack import ProcessStack, stack_env
+from tests.stack import ProcessStack, pytest_runtest_makereport, stack_env
+
+__all__ = ["pytest_runtest_makereport"]
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Keep each phase's report on the test item, so a fixture can tell that the test failed."""
-    report = yield
-    setattr(item, f"report_{report.when}", report)
-    return report
 
 
 @pytest.fixture(scope="session")
