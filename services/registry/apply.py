@@ -18,7 +18,7 @@ from services.registry import repository as repo
 from services.registry.catalog import BUILT_IN_EVENTS, CONVERSIONS, MULTI_TRIGGER
 from services.registry.document import Document
 from services.registry.organizations import update_organization
-from services.registry.rules import DEFAULT_DEDUP_WINDOW
+from services.registry.rules import AUTO_PARAMS_RULE, DEFAULT_DEDUP_WINDOW
 from services.registry.state import OrgState
 from services.registry.store import Store, Tx, announce
 from switchyard.v1 import common_pb2, config_pb2
@@ -380,6 +380,8 @@ class _Applier:
                 wanted_events.add(wanted.event_name)
                 existing = current.get(wanted.event_name)
                 if wanted.action == config_pb2.MAPPING_ACTION_AUTO and existing is None:
+                    if wanted.params:  # nothing is stored, so the params would vanish
+                        self.problems.append(Problem(f"{path}.params", AUTO_PARAMS_RULE))
                     continue
                 if existing is not None and _mapping_key(existing) == _mapping_key(wanted):
                     continue

@@ -287,6 +287,9 @@ def credentials(
     return problems
 
 
+AUTO_PARAMS_RULE = "must be empty for auto; use standard with a target to keep params"
+
+
 def event_mapping(item: config_pb2.EventMapping, state: OrgState, path: str) -> list[Problem]:
     problems = []
     if not state.event_exists_anywhere(item.event_name):
@@ -305,6 +308,9 @@ def event_mapping(item: config_pb2.EventMapping, state: OrgState, path: str) -> 
     elif action in (config_pb2.MAPPING_ACTION_DISABLED, config_pb2.MAPPING_ACTION_AUTO):
         if item.target:
             problems.append(Problem(f"{path}.target", "must be empty for this action"))
+    if action == config_pb2.MAPPING_ACTION_AUTO and item.params:
+        # AUTO removes the override, so its params would vanish without a word.
+        problems.append(Problem(f"{path}.params", AUTO_PARAMS_RULE))
     for key in item.params:
         if not key.strip() or CONTROL.search(key):
             problems.append(Problem(f"{path}.params", "names must be printable and non-empty"))

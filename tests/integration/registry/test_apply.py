@@ -144,6 +144,19 @@ async def test_a_document_with_one_bad_entry_changes_nothing(org):
     assert after == before
 
 
+async def test_params_on_an_auto_mapping_are_refused_rather_than_dropped(org):
+    with_params = _filled().replace(
+        "{event: Lead, action: disabled}",
+        '{event: Lead, action: auto, params: {conversion_action_id: "7"}}',
+    )
+    err = await expect(Code.INVALID_ARGUMENT, _apply(org, with_params))
+    assert problems(err) == {
+        "destinations[0].mappings[1].params": (
+            "must be empty for auto; use standard with a target to keep params"
+        )
+    }
+
+
 async def test_prune_removes_what_the_document_omits(org):
     await _apply(org, _filled())
     small = textwrap.dedent(

@@ -287,6 +287,7 @@ async def test_event_mappings_override_the_auto_mapping(org):
         (_mapping(dest.id, "sale", A.MAPPING_ACTION_CUSTOM, "x" * 101), "event_mapping.target"),
         (_mapping(dest.id, "sale", A.MAPPING_ACTION_CUSTOM, "a\nb"), "event_mapping.target"),
         (_mapping(dest.id, "sale", A.MAPPING_ACTION_UNSPECIFIED), "event_mapping.action"),
+        (_mapping(dest.id, "Lead", A.MAPPING_ACTION_AUTO, x="1"), "event_mapping.params"),
     ]:
         err = await expect(Code.INVALID_ARGUMENT, org.stub.SetEventMapping(request))
         assert field in problems(err)
