@@ -210,6 +210,24 @@ async def _check_no_loss(
         + str({name: len(d) for name, d in duplicates.items()})
         + f", faults {len(faults)}: {', '.join(faults)}"
     )
+    await _explain(org, duplicates)
+
+
+async def _explain(org: Org, duplicates: dict[str, dict[str, int]], limit: int = 20) -> None:
+    """Print each duplicate with the attempts its delivery recorded, to show why it happened."""
+    receivers = {"meta": "meta", "tiktok": "tiktok", "postback": "partner"}
+    shown = 0
     for name, found in duplicates.items():
-        for event_id, count in sorted(found.items()):
-            print(f"  duplicate at {name}: {event_id} x{count}")
+        for event_id, count in sorted(found.items())[: max(0, limit - shown)]:
+            [summary] = [d for d in await org.deliveries(event_id=event_id)
+                         if d.destination_name == receivers[name]]  # fmt: skip
+            unrecorded = count - summary.attempts
+            print(
+                f"  duplicate at {name}: {event_id} received x{count}, {summary.attempts} "
+                f"attempt(s) recorded: {unrecorded} send(s) not recorded because the sender "
+                "died or lost Postgres before writing the answer; resent after its lease expired"
+                if unrecorded > 0
+                else f"  duplicate at {name}: {event_id} received x{count}, "
+                f"{summary.attempts} attempts recorded"
+            )
+            shown += 1
