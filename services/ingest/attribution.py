@@ -81,6 +81,11 @@ class Attribution:
         except (RedisError, OSError):
             log.warning("click_cache_write_failed")
 
+    async def lead(self, organization_id: str, lead_id: str) -> LeadRow | None:
+        """One stored lead, or None."""
+        found = await self._repository.leads_by_id([(organization_id, lead_id)])
+        return found.get((organization_id, lead_id))
+
     async def resolve_leads(self, events: Sequence[Prepared]) -> dict[int, LeadRow | Problem]:
         """The stored lead each event names by lead_id or reaches by key (one query per kind)."""
         by_id = await self._repository.leads_by_id(

@@ -10,7 +10,7 @@ from google.protobuf.message import Message
 
 from services.common.auth import bearer_token
 from services.common.correlation import current_request_id, new_request_id
-from services.common.errors import InvalidArgument, NotFound, Problem, grpc_errors
+from services.common.errors import InvalidArgument, NotFound, grpc_errors
 from services.ingest.catalog import SnapshotIndex
 from services.ingest.intake import Intake, inbound_request, with_click_id
 from services.ingest.parsing import Parsed
@@ -57,13 +57,15 @@ class IngestApi(ingest_pb2_grpc.IngestServicer):  # type: ignore[misc]
         index = await self._organization(context)
         if not request.lead_id:
             raise InvalidArgument.one("lead_id", "is required")
+        lead = await self._intake.attribution.lead(index.snapshot.organization.id, request.lead_id)
+        if lead is None:
+            raise NotFound("no such lead")
         event = ingest_pb2.EventInput()
         event.CopyFrom(request.event)
         event.lead_id = request.lead_id
+        # An offline conversion rarely knows the campaign; the lead does.
+        event.campaign_id = event.campaign_id or lead.campaign_id
         prepared = self._intake.prepare(index, [Parsed(event)], batch=False)
-        leads = await self._intake.attribution.resolve_leads(prepared)
-        if isinstance(leads.get(0), Problem):
-            raise NotFound("no such lead")
         inbound = grpc_inbound("TriggerEvent", request)
         results = await self._intake.submit(prepared, inbound, batch=False)
         return ingest_pb2.TriggerEventResponse(result=results[0])

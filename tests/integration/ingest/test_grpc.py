@@ -40,6 +40,13 @@ async def test_track_trigger_and_click_over_grpc(stack: Stack, org: Org) -> None
         )
         assert fired.result.lead_id == lead.lead_id
         assert fired.result.outcome == ingest_pb2.EVENT_OUTCOME_ACCEPTED
+        # A trigger that names no campaign takes the lead's, so its custom fields are checked
+        # against the campaign the lead came from.
+        upsell = ingest_pb2.EventInput(event_name="sale", custom_fields={"plan": "q"})
+        upsell_fired = await stub.TriggerEvent(
+            ingest_pb2.TriggerEventRequest(lead_id=lead.lead_id, event=upsell), metadata=meta
+        )
+        assert upsell_fired.result.outcome == ingest_pb2.EVENT_OUTCOME_DUPLICATE  # sale fired
         with pytest.raises(grpc.aio.AioRpcError) as missing:
             await stub.TriggerEvent(
                 ingest_pb2.TriggerEventRequest(lead_id="nope", event=sale), metadata=meta
