@@ -1,8 +1,10 @@
 """Gathers events from concurrent requests into batches: at most a few milliseconds or N events.
 
 Each request submits its events and awaits a future; a flush hands the gathered submissions to
-one `process` call (one Redis pipeline, one Map per organization, one Enqueue). The timer is
-injected so tests drive time by hand instead of sleeping.
+one `process` call (one Redis pipeline, one Map per organization, one Enqueue). At most
+`max_running` batches are processed at once: while they run, new submissions gather into the
+next batch, so batches grow with load instead of the fixed cost of a batch being paid per
+request (group commit). The timer is injected so tests drive time by hand instead of sleeping.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Batcher(Generic[T, R]):
     window_seconds: float
     max_items: int
     schedule: Schedule | None = None
+    max_running: int = 4
     _pending: list[Submission[T, R]] = field(default_factory=list)
     _count: int = 0
     _timer: TimerHandle | None = None
@@ -73,16 +76,37 @@ class Batcher(Generic[T, R]):
         return await future
 
     def flush(self) -> None:
-        """Hand what is gathered to `process` now (in its own task)."""
+        """Hand what is gathered to `process` (in its own task), as far as there is room.
+
+        With `max_running` batches already running, the submissions wait; the end of a
+        running batch flushes them.
+        """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if not self._pending:
-            return
-        batch, self._pending, self._count = self._pending, [], 0
-        task = asyncio.create_task(self._run(batch), name="ingest-batch")
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
+        while self._pending and len(self._running) < self.max_running:
+            batch = self._take()
+            task = asyncio.create_task(self._run(batch), name="ingest-batch")
+            self._running.add(task)
+            task.add_done_callback(self._finished)
+
+    def _take(self) -> list[Submission[T, R]]:
+        """Whole submissions, up to `max_items` items (at least one submission)."""
+        taken = 0
+        size = 0
+        for submission in self._pending:
+            if taken and size + submission.size > self.max_items:
+                break
+            taken += 1
+            size += submission.size
+        batch, self._pending = self._pending[:taken], self._pending[taken:]
+        self._count -= size
+        return batch
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if self._pending and self._timer is None:
+            self.flush()  # these waited behind running batches, longer than the window
 
     async def _run(self, batch: list[Submission[T, R]]) -> None:
         try:
@@ -112,7 +136,15 @@ class Batcher(Generic[T, R]):
         """Stop taking work, flush what is gathered and wait for running batches."""
         self._closed = True
         self.flush()
-        if self._running:
-            _, late = await asyncio.wait(set(self._running), timeout=timeout)
-            for task in late:
-                task.cancel()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._running:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                break
+            await asyncio.wait(set(self._running), timeout=left)
+        for task in set(self._running):
+            task.cancel()
+        for submission in self._pending:  # never started: the sender retries elsewhere
+            if not submission.future.done():
+                submission.future.set_exception(Unavailable("ingest is shutting down", 1))
+        self._pending, self._count = [], 0

@@ -72,3 +72,49 @@ async def test_a_failed_batch_fails_exactly_its_requests() -> None:
         assert "mapper down" in str(err)
     else:
         raise AssertionError("the request should fail with its batch")
+
+
+async def test_requests_arriving_while_batches_run_gather_into_the_next_one() -> None:
+    release = asyncio.Event()
+    batches: list[list[str]] = []
+
+    async def process(batch: list[Submission[int, int]]) -> None:
+        batches.append([s.request_id for s in batch])
+        if len(batches) == 1:
+            await release.wait()  # the first batch is still with the dispatcher
+        for submission in batch:
+            submission.future.set_result([])
+
+    timer = ManualTimer()
+    batcher: Batcher[int, int] = Batcher(process, 0.005, 100, schedule=timer, max_running=1)
+    first = asyncio.ensure_future(batcher.submit([1], "a"))
+    await asyncio.sleep(0)
+    timer.calls[0][1]()  # the window ends: batch one starts
+    await asyncio.sleep(0)
+    later = [asyncio.ensure_future(batcher.submit([n], f"r{n}")) for n in range(3)]
+    await asyncio.sleep(0)
+    timer.calls[-1][1]()  # their window ends, but no room: they keep gathering
+    await asyncio.sleep(0)
+    assert batches == [["a"]] and batcher.pending == 3
+    release.set()
+    await asyncio.gather(first, *later)
+    assert batches == [["a"], ["r0", "r1", "r2"]]
+
+
+async def test_a_backlog_is_flushed_in_batches_of_whole_requests_within_the_size_bound() -> None:
+    release = asyncio.Event()
+    sizes: list[list[int]] = []
+
+    async def process(batch: list[Submission[int, int]]) -> None:
+        sizes.append([s.size for s in batch])
+        await release.wait()
+        for submission in batch:
+            submission.future.set_result([])
+
+    timer = ManualTimer()
+    batcher: Batcher[int, int] = Batcher(process, 0.005, 4, schedule=timer, max_running=1)
+    waiting = [asyncio.ensure_future(batcher.submit([0] * n, f"r{n}")) for n in (1, 3, 2, 2, 1)]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*waiting)
+    assert sizes == [[1, 3], [2, 2], [1]]
