@@ -11,14 +11,18 @@ from __future__ import annotations
 import base64
 import os
 import re
+import secrets
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
+import asyncpg
 import grpc
 import pytest
 
@@ -61,6 +65,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@asynccontextmanager
+async def own_database(admin_dsn: str, label: str) -> AsyncIterator[str]:
+    """A fresh database on the run's Postgres, dropped afterwards.
+
+    A stack of processes gets its own: its dispatcher would otherwise claim the deliveries of
+    another suite's dispatcher working on the shared test database.
+    """
+    name = f"switchyard_{label}_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield urlunsplit(urlsplit(admin_dsn)._replace(path=f"/{name}"))
+    finally:
+        admin = await asyncpg.connect(admin_dsn)
+        try:
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = $1 AND pid <> pg_backend_pid()",
+                name,
+            )
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        finally:
+            await admin.close()
 
 
 def free_port() -> int:

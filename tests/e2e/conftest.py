@@ -4,18 +4,14 @@ printed."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
-import asyncpg
 import pytest
 
 from services.demo.platform_server import PlatformServer, dumps
-from tests.conftest import _with_database
-from tests.stack import ProcessStack, pytest_runtest_makereport, stack_env
+from tests.stack import ProcessStack, own_database, pytest_runtest_makereport, stack_env
 
 __all__ = ["pytest_runtest_makereport"]
 
@@ -25,23 +21,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="session")
 async def e2e_database_url(postgres_admin_dsn: str) -> AsyncIterator[str]:
     """A database of the e2e stack's own: no in-process dispatcher of another suite shares it."""
-    name = f"switchyard_e2e_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(postgres_admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield _with_database(postgres_admin_dsn, name)
-    admin = await asyncpg.connect(postgres_admin_dsn)
-    try:
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = $1 AND pid <> pg_backend_pid()",
-            name,
-        )
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    finally:
-        await admin.close()
+    async with own_database(postgres_admin_dsn, "e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
