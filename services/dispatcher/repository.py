@@ -214,8 +214,8 @@ class Repository:
                     self.sql["insert_deliveries"],
                     *_columns(delivery_rows, *_DELIVERY_COLUMNS),
                     budget_seconds,
+                    notify_payload,
                 )
-                await conn.execute(self.sql["notify"], notify_payload)
         return taken, stored
 
     # -- the queue -------------------------------------------------------------------------

@@ -196,8 +196,13 @@ class Worker:
 
     async def _send_group_inner(self, group: list[Claimed], respect_breaker: bool) -> None:
         now = _now()
-        live = [c for c in group if c.accept_until is None or c.accept_until > now]
-        self._submit([expire_unsent(c, now) for c in group if c not in live])
+        # Split in one pass: `c not in live` compared dataclasses field by field, per pair.
+        live: list[Claimed] = []
+        late: list[Claimed] = []
+        for claimed in group:
+            fresh = claimed.accept_until is None or claimed.accept_until > now
+            (live if fresh else late).append(claimed)
+        self._submit([expire_unsent(c, now) for c in late])
         if not live:
             return
         gate = self._gates.get(live[0].destination_id)
