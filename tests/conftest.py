@@ -10,7 +10,9 @@ import asyncio
 import os
 import random
 import secrets
-from collections.abc import AsyncIterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -26,9 +28,13 @@ LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = "redis://127.0.0.1:6379"
 REDIS_CLAIM_KEY = b"switchyard:test:claimed_by"
 REDIS_CLAIM_SECONDS = 3600
+# Set to 1 to run against embedded servers even where local ones listen (a new user's machine).
+FORCE_EMBEDDED = os.environ.get("SWITCHYARD_TEST_EMBEDDED") == "1"
 
 
 async def _postgres_answers(dsn: str) -> bool:
+    if FORCE_EMBEDDED:
+        return False
     try:
         conn = await asyncpg.connect(dsn, timeout=2)
     except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
@@ -38,6 +44,8 @@ async def _postgres_answers(dsn: str) -> bool:
 
 
 async def _redis_answers(url: str) -> bool:
+    if FORCE_EMBEDDED:
+        return False
     client = aioredis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         return bool(await client.ping())
@@ -53,9 +61,18 @@ def _with_database(dsn: str, database: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def embedded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where embedded servers keep their data when the machine has none running."""
-    return tmp_path_factory.mktemp("embedded")
+def embedded_dir() -> Iterator[Path]:
+    """Where embedded servers keep their data when the machine has none running.
+
+    Not under pytest's tmp folder: that is private to its owner, and when the tests run as root
+    pgserver runs PostgreSQL as an unprivileged user who must reach the data folder.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="switchyard-embedded-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

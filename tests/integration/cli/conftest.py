@@ -29,6 +29,7 @@ from services.demo.platform_server import PlatformServer
 from services.demo.runner import DEMO_SETTINGS, campaign_and_token, create_organization
 from services.registry.cli import apply_text
 from tests.helpers import wait_for
+from tests.stack import own_database
 
 
 @dataclass
@@ -59,8 +60,18 @@ class Running:
         return result
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def running(
+    postgres_admin_dsn: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Running]:
+    # A database of its own: this stack's dispatcher would otherwise claim the deliveries of
+    # other suites working on the shared test database.
+    async with own_database(postgres_admin_dsn, "cli") as database_url:
+        async for running in _running(database_url, redis_url, tmp_path_factory):
+            yield running
+
+
+async def _running(
     database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Running]:
     root: Path = tmp_path_factory.mktemp("cli-stack")

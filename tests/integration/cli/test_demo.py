@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -43,13 +44,13 @@ async def test_the_demo_runs_on_embedded_servers_and_checks_itself(data_dir: Pat
     assert "a second sale for Ada (sale is not multi-trigger): HTTP 200 duplicate" in text
     assert "manual trigger of sale for Chloe (gRPC TriggerEvent): HTTP 200 accepted" in text
     report = text.split("What each destination got:")[1]
-    assert (
-        f"{scenario.GOOGLE_ADS:<22} 7 delivered (1 retried then delivered: 1 after HTTP 429)"
-        in (report)
-    )
-    assert f"{scenario.TIKTOK:<22} 4 delivered (1 retried then delivered: 1 after HTTP 500), " in (
-        report
-    )
+    # One scripted failure can hit a batch of several deliveries, so the count may exceed one.
+    retried = r"\((\d+) retried then delivered: (\d+) after HTTP {code}\)"
+    google = rf"{scenario.GOOGLE_ADS:<22} 7 delivered {retried.format(code=429)}"
+    tiktok = rf"{scenario.TIKTOK:<22} 4 delivered {retried.format(code=500)}, "
+    for pattern in (google, tiktok):
+        found = re.search(pattern, report)
+        assert found and int(found.group(1)) >= 1, report
     assert "skipped 3: custom event sale is not mapped for TikTok" in report
     assert f"{scenario.RETIRED:<22} 0 delivered, 4 failed, 3 skipped" in report
     assert "failed 4, platform answered: HTTP 400 " in report and scenario.REFUSAL in report
