@@ -75,10 +75,18 @@ class DispatcherService(dispatcher_pb2_grpc.DispatcherServicer):  # type: ignore
         """Validate and store envelopes in one transaction; offer the pending deliveries."""
         enqueue.validate(dispatcher_pb2.EnqueueRequest(events=envelopes))
         pairs = [(e.event.organization_id, e.event.event_id) for e in envelopes]
+        # Offered deliveries are stored already leased to this process when they fit: the
+        # worker sends them without a second write of every row to claim them.
+        lease = self._worker.lease(sum(len(e.deliveries) for e in envelopes)) if offer else None
         taken, stored = await self._repo.enqueue(
-            pairs, lambda t: enqueue.rows_for(envelopes, t), self._budget, self._instance_id
+            pairs,
+            lambda t: enqueue.rows_for(envelopes, t),
+            self._budget,
+            self._instance_id,
+            lease,
         )
         if offer:
+            self._worker.take([r for r in stored if r["status"] == "in_flight"])
             self._worker.offer(
                 [(r["id"], r["created_at"]) for r in stored if r["status"] == "pending"]
             )

@@ -20,27 +20,40 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 
 -- name: insert_deliveries
 -- Skipped deliveries are stored too (with their reason), so nothing is dropped silently.
--- The same statement wakes other replicas' pollers (delivered when the transaction commits),
--- saving the hand-off a round trip.
-WITH inserted AS (
-    INSERT INTO dispatcher.deliveries (
-        id, created_at, organization_id, event_id, event_name, campaign_id, lead_id,
-        transaction_id, destination_id, destination_name, destination_type, postback_id,
-        platform_event_name, status, reason, next_attempt_at, budget_until, accept_until,
-        match_quality, response_kind, test, request, batch_key, updated_at)
-    SELECT id, now(), o, e, n, c, l, t, dst, dn, dt, pb, pen,
-           CASE WHEN skip THEN 'skipped' ELSE 'pending' END, reason, now(),
-           now() + make_interval(secs => $21), au, mq, rk, tst, req, bk, now()
+-- Given a lease owner ($23), deliveries this process will send at once are stored already
+-- leased to it (what claim_ids would do next, without a second write of every row), unless
+-- their destination is paused here ($25) or waits for credentials; the rest stay pending.
+-- The same statement wakes other replicas' pollers (sent when the transaction commits).
+WITH x AS (
+    SELECT x.*, NOT x.skip AND $23::text IS NOT NULL AND x.dst <> ALL($25::text[])
+                AND NOT EXISTS (SELECT 1 FROM dispatcher.destination_state s
+                                WHERE s.destination_id = x.dst) AS leased
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                 $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[],
                 $13::bool[], $14::text[], $15::timestamptz[], $16::int[], $17::text[],
                 $18::bool[], $19::bytea[], $20::text[])
         AS x(id, o, e, n, c, l, t, dst, dn, dt, pb, pen, skip, reason, au, mq, rk, tst, req, bk)
-    RETURNING id, created_at, status
+), inserted AS (
+    INSERT INTO dispatcher.deliveries (
+        id, created_at, organization_id, event_id, event_name, campaign_id, lead_id,
+        transaction_id, destination_id, destination_name, destination_type, postback_id,
+        platform_event_name, status, reason, next_attempt_at, budget_until, accept_until,
+        match_quality, response_kind, test, request, batch_key, updated_at,
+        lease_owner, lease_until, attempt_count)
+    SELECT id, now(), o, e, n, c, l, t, dst, dn, dt, pb, pen,
+           CASE WHEN skip THEN 'skipped' WHEN leased THEN 'in_flight' ELSE 'pending' END,
+           reason, now(), now() + make_interval(secs => $21), au, mq, rk, tst, req, bk, now(),
+           CASE WHEN leased THEN $23 END,
+           CASE WHEN leased THEN now() + make_interval(secs => $24) END,
+           CASE WHEN leased THEN 1 ELSE 0 END
+    FROM x
+    RETURNING id, created_at, status, organization_id, event_id, destination_id,
+              destination_name, destination_type, attempt_count, budget_until, accept_until,
+              response_kind, request, batch_key, test
 ), wake AS (
     SELECT pg_notify('switchyard_dispatcher', $22::text)
 )
-SELECT inserted.* FROM inserted CROSS JOIN wake;
+SELECT inserted.*, now() AS claimed_at FROM inserted CROSS JOIN wake;
 
 -- name: notify
 -- Wakes other replicas' pollers when the transaction commits.

@@ -176,6 +176,15 @@ _ATTEMPT_COLUMNS = (
 ).split()
 
 
+@dataclass(frozen=True)
+class Lease:
+    """Who may store new deliveries already leased, for how long, and which destinations not."""
+
+    owner: str
+    seconds: float
+    paused: Sequence[str] = ()
+
+
 class Repository:
     """The dispatcher's tables behind named statements."""
 
@@ -192,11 +201,14 @@ class Repository:
         events: Callable[[set[tuple[str, str]]], tuple[list[EventRow], list[DeliveryRow]]],
         budget_seconds: float,
         notify_payload: str,
+        lease: Lease | None = None,
     ) -> tuple[set[tuple[str, str]], list[Record]]:
         """In one transaction: take the event ids, store the new events and their deliveries.
 
         `events(taken)` builds the rows for the ids this call took. Returns the taken ids and
-        the stored deliveries (id, created_at, status). Answers only after the commit.
+        the stored deliveries (id, created_at, status and the claim columns). With a lease,
+        deliveries that can be sent now are stored leased to its owner (status in_flight).
+        Answers only after the commit.
         """
         async with self.pool.acquire() as conn, conn.transaction():
             taken_rows = await conn.fetch(
@@ -215,6 +227,9 @@ class Repository:
                     *_columns(delivery_rows, *_DELIVERY_COLUMNS),
                     budget_seconds,
                     notify_payload,
+                    lease.owner if lease else None,
+                    lease.seconds if lease else 0.0,
+                    list(lease.paused) if lease else [],
                 )
         return taken, stored
 

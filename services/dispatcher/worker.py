@@ -32,7 +32,7 @@ from services.dispatcher.credentials import (
 )
 from services.dispatcher.delivery import Claimed, Outcome, decide, expire_unsent, give_back
 from services.dispatcher.gate import Gates
-from services.dispatcher.repository import Repository
+from services.dispatcher.repository import Lease, Repository
 from services.dispatcher.retry import RetryPolicy
 from services.dispatcher.sender import Answer, Sender
 from services.mapper.classifier import Verdict, classify, classify_transport_error
@@ -100,6 +100,17 @@ class Worker:
         """Deliveries this process just committed: claim them without waiting for a poll."""
         self._offered.extend(keys)
         self._wake.set()
+
+    def lease(self, deliveries: int) -> Lease | None:
+        """A lease to store this many new deliveries already claimed by this process, or None
+        when they would not fit in its in-flight room (then they are stored pending)."""
+        if self._stopping or deliveries > self._options.max_in_flight - len(self._held):
+            return None
+        return Lease(self._options.instance_id, self._options.lease_seconds, self._gates.paused())
+
+    def take(self, rows: Sequence[Any]) -> None:
+        """Deliveries committed already leased to this process (see `lease`): send them."""
+        self._dispatch(rows)
 
     def wake(self) -> None:
         """Something may be due (a notification, new credentials, a redelivery): poll now."""
