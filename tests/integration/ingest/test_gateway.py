@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -143,6 +144,35 @@ async def test_a_click_is_attributed_to_a_later_lead_and_sale(stack: Stack, org:
             "SELECT click_id FROM ingest.leads WHERE organization_id = $1 AND lead_id = $2",
             org.id,
             lead,
+        )
+    assert row["click_id"] == click_id
+
+
+async def test_an_event_carrying_only_a_platform_click_id_finds_the_recorded_click(
+    stack: Stack, org: Org
+) -> None:
+    gclid = f"G-{os.urandom(4).hex()}"
+    async with stack.http.get(
+        f"{stack.base_url}/v1/click",
+        params={"campaign": org.campaign_id, "url": "https://shop.example/", "gclid": gclid},
+        allow_redirects=False,
+    ) as answer:
+        assert answer.status == 302
+        location = answer.headers["Location"]
+    click_id = parse_qs(urlsplit(location).query)["sy_click_id"][0]
+    event = {
+        "event_name": "Lead",
+        "campaign_id": org.campaign_id,
+        "click_ids": {"gclid": gclid},
+        "user": {"email": f"{gclid}@example.com"},
+    }
+    status, body = await post_events(stack, org, [event])
+    assert status == 200, body
+    async with stack.ingest.pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT click_id FROM ingest.leads WHERE organization_id = $1 AND lead_id = $2",
+            org.id,
+            body["results"][0]["lead_id"],
         )
     assert row["click_id"] == click_id
 
