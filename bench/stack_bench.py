@@ -343,6 +343,12 @@ async def open_storage(args: argparse.Namespace, data_dir: Path) -> Storage:
     if await _reachable_postgres(args.postgres_url):
         name = f"switchyard_bench_{secrets.token_hex(4)}"
         await _admin_sql(args.postgres_url, f'CREATE DATABASE "{name}"')
+        if args.explain_slow_ms:  # plans of slow statements go to the server's log
+            for setting in (
+                "session_preload_libraries = 'auto_explain'",
+                f"auto_explain.log_min_duration = {args.explain_slow_ms}",
+            ):
+                await _admin_sql(args.postgres_url, f'ALTER DATABASE "{name}" SET {setting}')
         database_url, drop, admin = _with_database(args.postgres_url, name), name, args.postgres_url
     else:
         postgres = await asyncio.to_thread(start_postgres, data_dir)
@@ -435,9 +441,11 @@ async def wait_ready(url: str, key: str, campaign: str, control: str) -> None:
             if time.monotonic() > deadline:
                 raise SystemExit(f"the stack never accepted a probe event: {answer}")
             await asyncio.sleep(0.2)  # polling readiness with a deadline
+        arrived: set[str] = set()
         while time.monotonic() < deadline:
             got = await _arrivals(http, control)
-            if {p for p, _, _ in got["accepted"]} >= set(PLATFORMS):
+            arrived.update(p for p, _, _ in got["accepted"])
+            if arrived >= set(PLATFORMS):
                 return
             if got["refused_count"]:
                 raise SystemExit(f"the receiver refused deliveries: {got['refused']}")
@@ -891,6 +899,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile-phase",
         default="maximum, ",
         help="profile the first phase whose name starts with this",
+    )
+    parser.add_argument(
+        "--explain-slow-ms",
+        type=int,
+        default=0,
+        help="log the plans of statements slower than this (auto_explain, server log)",
     )
     parser.add_argument("--smoke", action="store_true", help="3 s per phase; write nothing")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
