@@ -83,7 +83,13 @@ SELECT q.organization_id, q.lead_id, q.event_name, q.event_id,
        COALESCE(i.event_id, c.event_id) AS holder
 FROM q
 LEFT JOIN inserted i USING (organization_id, lead_id, event_name)
-LEFT JOIN ingest.lead_event_claims c USING (organization_id, lead_id, event_name);
+-- A probe per asked claim (see leads_by_key): a join here scanned every claim ever made.
+LEFT JOIN LATERAL (
+    SELECT c.event_id FROM ingest.lead_event_claims c
+    WHERE c.organization_id = q.organization_id AND c.lead_id = q.lead_id
+      AND c.event_name = q.event_name
+    LIMIT 1
+) c ON true;
 
 -- name: release_lead_events
 DELETE FROM ingest.lead_event_claims c
