@@ -1,12 +1,13 @@
 """Wiring of the ingest process: pools, snapshots, batcher, gRPC server, HTTP gateway, metrics.
 
-On SIGTERM: readiness fails first (gRPC health NOT_SERVING, /readyz 503), the batcher stops
-taking new work and flushes what it holds, in-flight requests finish within the grace period,
-then the listeners and pools close.
+On SIGTERM: readiness fails first (gRPC health NOT_SERVING, /readyz 503), the gRPC and HTTP
+listeners close (new connections are refused), requests already accepted finish within the
+grace period, then the batcher flushes what is left and the pools close.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -70,13 +71,14 @@ class Ingest:
         return self.server.port
 
     async def stop(self, grace: float = 5.0) -> None:
-        """Fail readiness, flush the batcher, drain calls, then close what we opened."""
+        """Fail readiness, stop listening, finish accepted calls, flush, then close."""
         self.stopping = True
         await self.server.health.enter_graceful_shutdown()
+        # Both listeners close first, together: new connections are refused (the caller retries
+        # elsewhere) while calls already accepted finish with the batcher still taking work.
+        # Closing the batcher first answered 503 to requests accepted meanwhile.
+        await asyncio.gather(self.server.stop(grace), self.runner.cleanup())
         await self.batcher.drain(grace)
-        await self.server.stop(grace)
-        await self.runner.shutdown()
-        await self.runner.cleanup()
         for open_channel in self.channels:
             await open_channel.close()
         if self.metrics is not None:
