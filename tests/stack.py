@@ -292,11 +292,13 @@ class ProcessStack:
 
     def log_tails(self, lines: int = 40) -> str:
         """The last lines of every process's log, for a failed test's report."""
-        parts = []
+        parts: list[str] = []
         log_dir = self.stack.log_dir
-        for path in sorted(log_dir.glob("*.log")) if log_dir else []:
+        if log_dir is None:
+            return ""
+        for path in sorted(log_dir.rglob("*.log")):  # second processes log in subfolders
             tail = path.read_text(errors="replace").splitlines()[-lines:]
-            parts.append(f"----- {path.name} (last {len(tail)} lines) -----")
+            parts.append(f"----- {path.relative_to(log_dir)} (last {len(tail)} lines) -----")
             parts.extend(tail)
         return "\n".join(parts)
 
