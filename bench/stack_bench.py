@@ -1,6 +1,6 @@
 """The whole stack under load: four service processes, a receiving server, a load generator.
 
-    .venv/bin/python -m bench.stack_bench             # 500/s, maximum, batched -> RESULTS.md
+    .venv/bin/python -m bench.stack_bench             # 250/s, 500/s, max, batched -> RESULTS.md
     .venv/bin/python -m bench.stack_bench --smoke     # a few seconds of each; writes nothing
     .venv/bin/python -m bench.stack_bench --profile /tmp/prof   # + py-spy on every service
 
@@ -886,7 +886,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rate",
         type=float,
         action="append",
-        help="fixed-rate phase in events/s (repeatable; default 500)",
+        help="fixed-rate phase in events/s (repeatable; default 250 and 500)",
     )
     parser.add_argument("--senders", type=int, default=64, help="closed-loop senders, single")
     parser.add_argument("--batch-senders", type=int, default=8, help="closed-loop senders, 50/req")
@@ -910,7 +910,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     parser.add_argument("--keep-logs", action="store_true", help="keep the services' log files")
     args = parser.parse_args(argv)
-    args.rate = args.rate or [500.0]
+    args.rate = args.rate or [250.0, 500.0]
     args.profiled = False
     if args.smoke:
         args.drain = min(args.drain, 20.0)
