@@ -232,9 +232,13 @@ class GrpcServer:
         """Report SERVING: the service has what it needs (pools, snapshot) to answer calls."""
         await self._set_health(health_pb2.HealthCheckResponse.SERVING)
 
+    async def set_not_serving(self) -> None:
+        """Report NOT_SERVING for good (idempotent): load balancers stop sending new calls."""
+        await self.health.enter_graceful_shutdown()
+
     async def stop(self, grace: float) -> None:
         """Report NOT_SERVING for good, refuse new calls, and drain in-flight ones for `grace`."""
-        await self.health.enter_graceful_shutdown()
+        await self.set_not_serving()
         await self.server.stop(grace)
         log.info("grpc_server_stopped", grace_seconds=grace)
 

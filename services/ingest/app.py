@@ -8,7 +8,6 @@ grace period, then the batcher flushes what is left and the pools close.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +44,7 @@ from switchyard.v1 import (
 )
 
 WATCH_TASK = "snapshot_watch"
+READY_TIMEOUT_SECONDS = 30.0
 log = get_logger(__name__)
 
 
@@ -92,7 +92,7 @@ class Ingest:
 async def start(
     settings: IngestSettings,
     snapshots: SnapshotSource,
-    snapshots_synced: Callable[[], bool],
+    snapshots_synced: asyncio.Event,
     *,
     pool: Any = None,
     redis: aioredis.Redis | None = None,
@@ -151,7 +151,7 @@ async def start(
         running = state.get("ingest")
         return {
             "accepting": running is not None and not running.stopping,
-            "snapshots": snapshots_synced(),
+            "snapshots": snapshots_synced.is_set(),
             "postgres": await repository.ping(),
             "redis": await _redis_ok(redis),
             "mapper": _channel_ok(mapper_channel),
@@ -166,6 +166,8 @@ async def start(
     http_port = int(runner.addresses[0][1])
     metrics = await start_metrics_server(settings.metrics_port) if with_metrics else None
     await server.start()
+    # Ready only with every organization in hand: earlier, valid tokens would be refused.
+    await asyncio.wait_for(snapshots_synced.wait(), READY_TIMEOUT_SECONDS)
     await server.set_ready()
     ingest = Ingest(
         server,

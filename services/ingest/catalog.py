@@ -7,6 +7,7 @@ by id, a campaign's events and custom fields by name, event definition by name.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -46,9 +47,11 @@ class StoreSource:
     def versions(self) -> dict[str, int]:
         return dict(self.store.known_versions())
 
-    def synced(self) -> bool:
-        """True once the registry's stream delivered (the first message follows the sync)."""
-        return bool(self.store.streamed)
+    @property
+    def synced(self) -> asyncio.Event:
+        """Set once the registry's stream has delivered every organization it held."""
+        synced: asyncio.Event = self.store.synced
+        return synced
 
 
 @dataclass(frozen=True)

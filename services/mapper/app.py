@@ -86,6 +86,7 @@ async def start(settings: MapperSettings, *, with_metrics: bool = True) -> Mappe
     await server.start()
     await asyncio.wait_for(registry_ready(channel), READY_TIMEOUT_SECONDS)
     supervisor.start(WATCH_TASK, store.watch)
+    await asyncio.wait_for(store.synced.wait(), READY_TIMEOUT_SECONDS)
     await server.set_ready()
     return Mapper(server, store, supervisor, channel, metrics)
 

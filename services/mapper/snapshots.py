@@ -32,6 +32,8 @@ class SnapshotStore:
         self._indexes: dict[str, SnapshotIndex] = {}
         self._fetches: dict[str, asyncio.Task[SnapshotIndex]] = {}
         self.streamed = 0
+        # Set once a stream has delivered every organization the registry held when it opened.
+        self.synced = asyncio.Event()
 
     def put(self, snapshot: config_pb2.Snapshot) -> SnapshotIndex:
         """Hold a snapshot unless a newer one is already held; return what is held."""
@@ -91,6 +93,9 @@ class SnapshotStore:
         call = self._stub.WatchSnapshots(request)
         try:
             async for message in call:
+                if message.synced:
+                    self.synced.set()
+                    continue
                 if message.removed_organization_id:
                     self.remove(message.removed_organization_id)
                     log.info("snapshot_removed", organization_id=message.removed_organization_id)

@@ -50,7 +50,9 @@ class Registry:
         return self.server.port
 
     async def stop(self, grace: float = 5.0) -> None:
-        """NOT_SERVING, drain in-flight calls, stop the listener, close what we opened."""
+        """NOT_SERVING, end the watch streams, drain in-flight calls, close what we opened."""
+        await self.server.set_not_serving()
+        self.hub.close()
         await self.server.stop(grace)
         await self.supervisor.stop(grace)
         if self.metrics is not None:

@@ -19,6 +19,8 @@ from services.registry.store import NOTIFY_CHANNEL, Store
 from switchyard.v1 import registry_pb2
 
 REMOVED = -1
+SYNCED = ""  # queue sentinel: the stream's initial snapshots are all out
+CLOSED = "\0"  # queue sentinel: the process is stopping; end the stream
 LISTENER_NAME = "switchyard-registry-listener"
 log = get_logger(__name__)
 
@@ -39,6 +41,12 @@ class SnapshotHub:
 
     def unsubscribe(self, queue: asyncio.Queue[tuple[str, int]]) -> None:
         self._queues.discard(queue)
+
+    def close(self) -> None:
+        """End every open stream, so a stopping server need not wait out its grace period for
+        watchers that would never finish; they reconnect to another replica."""
+        for queue in self._queues:
+            queue.put_nowait((CLOSED, 0))
 
     def publish(self, organization_id: str, version: int) -> None:
         """Announce a version (or REMOVED) unless an equal or newer one was announced."""
@@ -89,8 +97,14 @@ class SnapshotHub:
             for organization_id, version in (await self._store.versions()).items():
                 if sent.get(organization_id) != version:
                     queue.put_nowait((organization_id, version))
+            queue.put_nowait((SYNCED, 0))
             while True:
                 organization_id, version = await queue.get()
+                if organization_id == CLOSED:
+                    return
+                if organization_id == SYNCED:
+                    yield registry_pb2.WatchSnapshotsResponse(synced=True)
+                    continue
                 if version == REMOVED:
                     sent.pop(organization_id, None)
                     yield registry_pb2.WatchSnapshotsResponse(

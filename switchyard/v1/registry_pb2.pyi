@@ -661,12 +661,14 @@ class WatchSnapshotsRequest(_message.Message):
     def __init__(self, known_versions: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class WatchSnapshotsResponse(_message.Message):
-    __slots__ = ("snapshot", "removed_organization_id")
+    __slots__ = ("snapshot", "removed_organization_id", "synced")
     SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
     REMOVED_ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    SYNCED_FIELD_NUMBER: _ClassVar[int]
     snapshot: _config_pb2.Snapshot
     removed_organization_id: str
-    def __init__(self, snapshot: _Optional[_Union[_config_pb2.Snapshot, _Mapping]] = ..., removed_organization_id: _Optional[str] = ...) -> None: ...
+    synced: bool
+    def __init__(self, snapshot: _Optional[_Union[_config_pb2.Snapshot, _Mapping]] = ..., removed_organization_id: _Optional[str] = ..., synced: _Optional[bool] = ...) -> None: ...
 
 class GetDestinationCredentialsRequest(_message.Message):
     __slots__ = ("organization_id", "destination_id")

@@ -91,7 +91,9 @@ async def stack(database_url: str, redis_url: str, db_pool: Any) -> AsyncIterato
     supervisor = Supervisor()
     supervisor.start("snapshot_watch", store.watch)
     source = StoreSource(store)
-    ingest = await start_ingest(settings, source, lambda: True, pool=db_pool, with_metrics=False)
+    ingest = await start_ingest(
+        settings, source, source.synced, pool=db_pool, with_metrics=False
+    )
     admin_channel = grpc.aio.insecure_channel(env["SWITCHYARD_REGISTRY_ADDRESS"])
     async with aiohttp.ClientSession() as http:
         yield Stack(

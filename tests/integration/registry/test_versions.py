@@ -7,11 +7,14 @@ import time
 
 import grpc
 
+from services.common.grpc_client import channel as service_channel
+from services.registry.app import start
 from services.registry.store import Outbound, Store
 from services.registry.watch import LISTENER_NAME
-from switchyard.v1 import config_pb2
+from switchyard.v1 import config_pb2, registry_pb2_grpc
 from switchyard.v1 import registry_pb2 as rp
 from tests.helpers import wait_for
+from tests.integration.registry.conftest import INTERNAL_TOKEN, settings_for
 from tests.integration.registry.support import campaign, custom_event, expect, version
 
 Code = grpc.StatusCode
@@ -130,3 +133,34 @@ async def test_snapshots_are_built_once_per_version(org, db_pool):
     second = await store.snapshot(org.id)
     assert second is not first and second.version == first.version + 1
     assert isinstance(second, config_pb2.Snapshot)
+
+
+async def test_the_stream_says_when_the_caller_holds_every_organization(org, internal):
+    """Services report ready on this marker, so a new pod never refuses a valid token."""
+    call = internal.WatchSnapshots(rp.WatchSnapshotsRequest())
+    seen: set[str] = set()
+    while not (message := await asyncio.wait_for(call.read(), timeout=2.0)).synced:
+        assert not message.removed_organization_id
+        seen.add(message.snapshot.organization.id)
+    assert org.id in seen  # every organization came before the marker
+    await campaign(org, "after-sync")
+    message = await asyncio.wait_for(call.read(), timeout=2.0)
+    assert message.snapshot.organization.id == org.id and not message.synced  # sent once
+    call.cancel()
+
+
+async def test_stopping_ends_open_watch_streams_instead_of_waiting_out_the_grace(
+    database_url, db_pool
+):
+    """Every other service holds a stream open; a rolling update must not wait on them."""
+    replica = await start(settings_for(database_url), db_pool, with_metrics=False)
+    async with service_channel(f"127.0.0.1:{replica.port}", INTERNAL_TOKEN) as chan:
+        call = registry_pb2_grpc.RegistryInternalStub(chan).WatchSnapshots(
+            rp.WatchSnapshotsRequest()
+        )
+        while not (await asyncio.wait_for(call.read(), timeout=2.0)).synced:
+            pass
+        started = time.perf_counter()
+        await replica.stop(grace=10.0)
+        assert time.perf_counter() - started < 2.0
+        assert await asyncio.wait_for(call.read(), timeout=2.0) is grpc.aio.EOF
