@@ -95,11 +95,14 @@ async def test_a_lease_stores_sendable_deliveries_claimed_and_leaves_the_rest_pe
         _, stored = await repo.enqueue(
             [(org, event_id)], lambda t: enqueue.rows_for(envelopes, t), 3600.0, "i", lease
         )
+        # Read back only rows no other dispatcher may touch: the one leased here for 30 s
+        # and the parked one (a dispatcher of another suite may claim the pending row).
         rows = await db_pool.fetch(
             "SELECT destination_id, lease_owner, attempt_count,"
             " lease_until > now() + interval '20 seconds' AS long_enough"
-            " FROM dispatcher.deliveries WHERE event_id = $1",
+            " FROM dispatcher.deliveries WHERE event_id = $1 AND destination_id = ANY($2)",
             event_id,
+            ["send-now", parked],
         )
     finally:
         await _retire(db_pool, org)
@@ -110,13 +113,10 @@ async def test_a_lease_stores_sendable_deliveries_claimed_and_leaves_the_rest_pe
         "not-mapped": "skipped",
     }
     leased = {r["destination_id"]: (r["lease_owner"], r["attempt_count"]) for r in rows}
-    assert leased == {
-        "send-now": ("instance-9", 1),
-        "open-circuit": (None, 0),
-        parked: (None, 0),
-        "not-mapped": (None, 0),
-    }
+    assert leased == {"send-now": ("instance-9", 1), parked: (None, 0)}
     assert [r["long_enough"] for r in rows if r["destination_id"] == "send-now"] == [True]
+    counted = {r["destination_id"]: r["attempt_count"] for r in stored}
+    assert counted == {"send-now": 1, "open-circuit": 0, parked: 0, "not-mapped": 0}
     # What the worker is handed is a full claim: the same columns claim_ids returns.
     claimed = Claimed.from_row(next(r for r in stored if r["status"] == "in_flight"))
     assert (claimed.attempt_count, claimed.destination_id) == (1, "send-now")
