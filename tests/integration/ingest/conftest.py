@@ -59,7 +59,9 @@ class Stack:
         return registry_pb2_grpc.RegistryInternalStub(self.registry_channel)
 
 
-@pytest.fixture(scope="session")
+# Package scope: its in-process dispatcher must be gone before another suite's tests on the
+# shared database run, or it claims their deliveries.
+@pytest.fixture(scope="package")
 async def stack(database_url: str, redis_url: str, db_pool: Any) -> AsyncIterator[Stack]:
     env = common_env(database_url, redis_url)
     registry = await start_registry(
