@@ -9,44 +9,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.mapper.platforms.base import (
-    Platform,
-    Rendered,
-    Skip,
-    Target,
-    amount,
-    base_url,
-    decimal_text,
-    snake_name,
-)
-from services.mapper.platforms.s2s import get_request
+from services.mapper.platforms.base import STANDARD_EVENTS, Platform, snake_name
+from services.mapper.platforms.s2s import ClickPixel, pixel_renderer
 from switchyard.v1 import common_pb2
 
-HOST = "https://tr.outbrain.com"
-
 # Canonical → default conversion name (whatever the UI conversion is called; see above).
-EVENT_NAMES: dict[str, str | None] = {name: None for name in (
-    "OutboundClick", "ViewContent", "AddToCart", "InitiateCheckout", "FormSubmit",
-    "Schedule", "Lead", "CompleteRegistration", "Purchase", "Upsell",
-)}  # fmt: skip
+EVENT_NAMES: dict[str, str | None] = dict.fromkeys(STANDARD_EVENTS)
 
-
-def render(event: common_pb2.CanonicalEvent, target: Target) -> Rendered:
-    """One conversion as an Outbrain pixel call."""
-    click_id = event.click.ids.ob_click_id
-    if not click_id:
-        raise Skip("Outbrain needs the ob_click_id of the click")
-    value = amount(event)
-    query = {
-        "ob_click_id": click_id,
-        "name": target.event_name,
-        "orderValue": decimal_text(value) if value is not None else "",
-        "currency": event.currency if value is not None else "",
-        "orderId": event.event_id,
-    }
-    url = f"{base_url(target.destination, HOST)}/unifiedPixel"
-    return Rendered(get_request(url, query), frozenset({"click_id"}))
-
+PIXEL = ClickPixel(
+    host="https://tr.outbrain.com",
+    path="/unifiedPixel",
+    click_id=lambda ids: ids.ob_click_id,
+    missing_click_id="Outbrain needs the ob_click_id of the click",
+    click_id_param="ob_click_id",
+    value_param="orderValue",
+    order_id_param="orderId",
+)
 
 PLATFORM = Platform(
     name="outbrain",
@@ -54,6 +32,6 @@ PLATFORM = Platform(
     type=common_pb2.DESTINATION_TYPE_OUTBRAIN,
     accept_window=timedelta(days=30),
     event_names=EVENT_NAMES,
-    render=render,
+    render=pixel_renderer(PIXEL),
     custom_name=snake_name,
 )

@@ -9,44 +9,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.mapper.platforms.base import (
-    Platform,
-    Rendered,
-    Skip,
-    Target,
-    amount,
-    base_url,
-    decimal_text,
-    snake_name,
-)
-from services.mapper.platforms.s2s import get_request
+from services.mapper.platforms.base import STANDARD_EVENTS, Platform, snake_name
+from services.mapper.platforms.s2s import ClickPixel, pixel_renderer
 from switchyard.v1 import common_pb2
 
-HOST = "https://trc.taboola.com"
-
 # Canonical → default event name; all None: Taboola's names are whatever the rule says.
-EVENT_NAMES: dict[str, str | None] = {name: None for name in (
-    "OutboundClick", "ViewContent", "AddToCart", "InitiateCheckout", "FormSubmit",
-    "Schedule", "Lead", "CompleteRegistration", "Purchase", "Upsell",
-)}  # fmt: skip
+EVENT_NAMES: dict[str, str | None] = dict.fromkeys(STANDARD_EVENTS)
 
-
-def render(event: common_pb2.CanonicalEvent, target: Target) -> Rendered:
-    """One conversion as a Taboola postback."""
-    click_id = event.click.ids.tblci
-    if not click_id:
-        raise Skip("Taboola needs the click id (tblci) of the click")
-    value = amount(event)
-    query = {
-        "click-id": click_id,
-        "name": target.event_name,
-        "revenue": decimal_text(value) if value is not None else "",
-        "currency": event.currency if value is not None else "",
-        "orderid": event.event_id,
-    }
-    url = f"{base_url(target.destination, HOST)}/actions-handler/log/3/s2s-action"
-    return Rendered(get_request(url, query), frozenset({"click_id"}))
-
+PIXEL = ClickPixel(
+    host="https://trc.taboola.com",
+    path="/actions-handler/log/3/s2s-action",
+    click_id=lambda ids: ids.tblci,
+    missing_click_id="Taboola needs the click id (tblci) of the click",
+    click_id_param="click-id",
+    value_param="revenue",
+    order_id_param="orderid",
+)
 
 PLATFORM = Platform(
     name="taboola",
@@ -54,6 +32,6 @@ PLATFORM = Platform(
     type=common_pb2.DESTINATION_TYPE_TABOOLA,
     accept_window=timedelta(days=30),
     event_names=EVENT_NAMES,
-    render=render,
+    render=pixel_renderer(PIXEL),
     custom_name=snake_name,
 )
