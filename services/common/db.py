@@ -11,9 +11,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from services.common.settings import CommonSettings
 
 _MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -41,6 +44,16 @@ async def create_pool(
         max_size=max_size,
         init=_init_connection,
         server_settings={"application_name": application_name},
+    )
+
+
+async def service_pool(common: CommonSettings, application_name: str) -> Any:
+    """A service's pool on the configured database, sized by its settings (the launcher sets
+    the URL, embedded or not); exits when none is set, since nothing can run without it."""
+    if not common.database_url:
+        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
+    return await create_pool(
+        common.database_url, common.db_pool_min, common.db_pool_max, application_name
     )
 
 

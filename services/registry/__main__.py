@@ -6,10 +6,10 @@ import argparse
 import asyncio
 import sys
 
-from services.common.db import migrate
+from services.common.db import migrate, service_pool
 from services.common.settings import SettingsError
 from services.registry import cli
-from services.registry.app import database_pool, serve
+from services.registry.app import APPLICATION_NAME, serve
 from services.registry.config import RegistrySettings
 from services.registry.organizations import bootstrap_organization
 from services.registry.repository import MIGRATIONS_DIR, SCHEMA
@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(settings: RegistrySettings) -> None:
-    pool = await database_pool(settings)
+    pool = await service_pool(settings.common, APPLICATION_NAME)
     try:
         applied = await migrate(pool, SCHEMA, MIGRATIONS_DIR)
     finally:
@@ -43,7 +43,7 @@ async def _migrate(settings: RegistrySettings) -> None:
 
 
 async def _init(settings: RegistrySettings, name: str, country: str) -> None:
-    pool = await database_pool(settings)
+    pool = await service_pool(settings.common, APPLICATION_NAME)
     try:
         await migrate(pool, SCHEMA, MIGRATIONS_DIR)
         org, key = await bootstrap_organization(pool, name, country)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.common.crypto import CredentialCipher
-from services.common.db import create_pool, migrate
+from services.common.db import migrate, service_pool
 from services.common.grpc_server import GrpcServer
 from services.common.lifecycle import Supervisor
 from services.common.logging import get_logger
@@ -27,6 +27,8 @@ from services.registry.store import Outbound, Store
 from services.registry.watch import SnapshotHub
 from switchyard.v1 import registry_pb2, registry_pb2_grpc
 
+# How its sessions are labelled in pg_stat_activity.
+APPLICATION_NAME = "switchyard-registry"
 LISTENER_TASK = "snapshot_listener"
 READY_TIMEOUT_SECONDS = 30.0
 log = get_logger(__name__)
@@ -61,18 +63,6 @@ class Registry:
             await self.pool.close()
 
 
-async def database_pool(settings: RegistrySettings) -> Any:
-    """A pool on the configured database (the launcher sets the URL, embedded or not)."""
-    if not settings.common.database_url:
-        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
-    return await create_pool(
-        settings.common.database_url,
-        settings.common.db_pool_min,
-        settings.common.db_pool_max,
-        application_name="switchyard-registry",
-    )
-
-
 async def start(
     settings: RegistrySettings, pool: Any = None, *, with_metrics: bool = True
 ) -> Registry:
@@ -81,7 +71,7 @@ async def start(
     if not dsn:
         raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
     owns_pool = pool is None
-    pool = pool if pool is not None else await database_pool(settings)
+    pool = pool if pool is not None else await service_pool(settings.common, APPLICATION_NAME)
     await migrate(pool, SCHEMA, MIGRATIONS_DIR)
     cipher = settings.common.credentials_key
     outbound = Outbound(
