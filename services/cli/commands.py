@@ -7,9 +7,9 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.cli.stack import environ_snapshot, read_stack_file, run_stack
+from services.cli.stack import read_stack_file, run_stack
 from services.common.grpc_client import channel
-from services.common.settings import CommonSettings, Env
+from services.common.settings import CommonSettings, Env, environ_snapshot
 from switchyard.v1 import config_pb2, registry_pb2, registry_pb2_grpc
 
 
@@ -85,6 +85,7 @@ def apply(args: argparse.Namespace) -> int:
             target.registry_address,
             api_key(args),
             Path(args.file),
+            environ_snapshot(),
             prune=not args.no_prune,
             dry_run=args.dry_run,
         )

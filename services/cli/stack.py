@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 import secrets
 import socket
 import subprocess
@@ -263,8 +262,3 @@ def read_stack_file(data_dir: Path) -> dict[str, str]:
         return {}
     record: dict[str, str] = json.loads(path.read_text())
     return record
-
-
-def environ_snapshot() -> dict[str, str]:
-    """A copy of this process's environment, passed on to the service processes."""
-    return dict(os.environ)

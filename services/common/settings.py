@@ -195,6 +195,12 @@ class Env:
 N = TypeVar("N", int, float)
 
 
+def environ_snapshot() -> dict[builtins.str, builtins.str]:
+    """A copy of this process's environment, for the service processes a launcher starts and
+    the `${VAR}` references an applied document names."""
+    return dict(os.environ)
+
+
 def _bounded(number: N, low: N | None, high: N | None) -> N:
     if low is not None and number < low:
         raise ValueError(f"must be >= {low}")

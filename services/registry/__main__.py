@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from services.common.db import migrate, service_pool
-from services.common.settings import SettingsError
+from services.common.settings import SettingsError, environ_snapshot
 from services.registry import cli
 from services.registry.app import APPLICATION_NAME, serve
 from services.registry.config import RegistrySettings
@@ -70,7 +70,14 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_init(settings, args.org, args.country))
         elif args.command == "apply":
             changes = asyncio.run(
-                cli.apply_file(address, args.key, args.file, not args.no_prune, args.dry_run)
+                cli.apply_file(
+                    address,
+                    args.key,
+                    args.file,
+                    environ_snapshot(),
+                    prune=not args.no_prune,
+                    dry_run=args.dry_run,
+                )
             )
             print("\n".join(changes) or "no changes")
         elif args.command == "export":

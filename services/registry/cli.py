@@ -1,13 +1,13 @@
 """Client side of declarative config: `apply -f org.yaml` and `export`, over gRPC.
 
-`${VAR}` references in a document are filled from the environment here, on the operator's
-machine, so secrets such as platform tokens live in the environment and never in the file.
+`${VAR}` references in a document are filled from the operator's environment (which the
+command line passes in) before sending, so secrets such as platform tokens live in the
+environment and never in the file.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,13 +25,12 @@ class CliError(Exception):
     """A problem to show the operator as is (unset variable, refused document, ...)."""
 
 
-def substitute(text: str, environ: Mapping[str, str] | None = None) -> str:
-    """Replace each `${VAR}` with its value; CliError names every unset variable."""
-    values = os.environ if environ is None else environ
-    missing = sorted({name for name in VARIABLE.findall(text) if name not in values})
+def substitute(text: str, environ: Mapping[str, str]) -> str:
+    """Replace each `${VAR}` with its value in `environ`; CliError names every unset variable."""
+    missing = sorted({name for name in VARIABLE.findall(text) if name not in environ})
     if missing:
         raise CliError(f"unset environment variables: {', '.join(missing)}")
-    return VARIABLE.sub(lambda match: values[match.group(1)], text)
+    return VARIABLE.sub(lambda match: environ[match.group(1)], text)
 
 
 def channel(address: str) -> grpc.aio.Channel:
@@ -72,14 +71,19 @@ async def apply_text(
 
 
 async def apply_file(
-    address: str, key: str, path: str | Path, prune: bool = True, dry_run: bool = False
+    address: str,
+    key: str,
+    path: str | Path,
+    environ: Mapping[str, str],
+    prune: bool = True,
+    dry_run: bool = False,
 ) -> list[str]:
-    """Apply a YAML/JSON file, filling `${VAR}` from the environment first."""
+    """Apply a YAML/JSON file, filling `${VAR}` from `environ` first."""
     try:
         text = await asyncio.to_thread(Path(path).read_text, encoding="utf-8")
     except OSError as err:
         raise CliError(f"cannot read {path}: {err.strerror}") from None
-    return await apply_text(address, key, substitute(text), prune=prune, dry_run=dry_run)
+    return await apply_text(address, key, substitute(text, environ), prune=prune, dry_run=dry_run)
 
 
 async def export(address: str, key: str) -> str:

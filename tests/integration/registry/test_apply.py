@@ -211,22 +211,21 @@ async def test_document_shape_problems_name_their_path(org, document, field):
     assert field in problems(err)
 
 
-async def test_cli_fills_variables_and_exports(org, registry, tmp_path, monkeypatch):
+async def test_cli_fills_variables_and_exports(org, registry, tmp_path):
     address = f"127.0.0.1:{registry.port}"
     path = tmp_path / "org.yaml"
     path.write_text(DOCUMENT)
-    monkeypatch.delenv("META_TOKEN", raising=False)
     with pytest.raises(cli.CliError, match="META_TOKEN"):
-        await cli.apply_file(address, org.key, path)
-    monkeypatch.setenv("META_TOKEN", "EAAB-from-env")
-    changes = await cli.apply_file(address, org.key, path)
+        await cli.apply_file(address, org.key, path, {})
+    environ = {"META_TOKEN": "EAAB-from-env"}
+    changes = await cli.apply_file(address, org.key, path, environ)
     assert "created destination meta-main" in changes
-    assert await cli.apply_file(address, org.key, path) == []
+    assert await cli.apply_file(address, org.key, path, environ) == []
     exported = await cli.export(address, org.key)
     assert "EAAB-from-env" not in exported and "meta-main" in exported
     bad = tmp_path / "bad.yaml"
     bad.write_text("campaigns: [{name: ''}]")
     with pytest.raises(cli.CliError, match=r"campaigns\[0\]\.name"):
-        await cli.apply_file(address, org.key, bad)
+        await cli.apply_file(address, org.key, bad, environ)
     with pytest.raises(cli.CliError, match="UNAUTHENTICATED"):
         await cli.export(address, "sy_admin_wrong")
