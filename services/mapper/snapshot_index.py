@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from services.mapper.platforms.base import STANDARD_EVENTS
+from services.common.catalog import BUILT_IN_EVENTS
 from switchyard.v1 import common_pb2, config_pb2
-
-SYSTEM_EVENTS = frozenset({"lead_created", "click_sold", "form_sold", "call_sold"})
-BUILT_IN = frozenset(STANDARD_EVENTS) | SYSTEM_EVENTS
 
 
 class SnapshotIndex:
@@ -59,4 +56,4 @@ class SnapshotIndex:
         kind = event.kind or (definition.kind if definition else 0)
         if kind:
             return kind == common_pb2.EVENT_KIND_CUSTOM
-        return event.event_name not in BUILT_IN
+        return event.event_name not in BUILT_IN_EVENTS

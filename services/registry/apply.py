@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from services.common.catalog import BUILT_IN_EVENTS
 from services.common.errors import DomainError, InvalidArgument, Problem
 from services.registry import campaigns, destinations, document, export, integrations, postbacks
 from services.registry import repository as repo
-from services.registry.catalog import BUILT_IN_EVENTS, CONVERSIONS, MULTI_TRIGGER
+from services.registry.catalog import CONVERSIONS, MULTI_TRIGGER
 from services.registry.document import Document
 from services.registry.organizations import update_organization
 from services.registry.rules import AUTO_PARAMS_RULE, DEFAULT_DEDUP_WINDOW

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services.common.catalog import BUILT_IN_EVENTS
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Problem
 from services.registry import repository as repo
 from services.registry import rules
-from services.registry.catalog import BUILT_IN_EVENTS
 from services.registry.store import Tx, require
 from switchyard.v1 import common_pb2, config_pb2
 

@@ -8,20 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STANDARD_EVENTS: tuple[str, ...] = (
-    "OutboundClick",
-    "ViewContent",
-    "AddToCart",
-    "InitiateCheckout",
-    "FormSubmit",
-    "Schedule",
-    "Lead",
-    "CompleteRegistration",
-    "Purchase",
-    "Upsell",
-)
-SYSTEM_EVENTS: tuple[str, ...] = ("lead_created", "click_sold", "form_sold", "call_sold")
-BUILT_IN_EVENTS = frozenset(STANDARD_EVENTS) | frozenset(SYSTEM_EVENTS)
+from services.common.catalog import STANDARD_EVENTS, SYSTEM_EVENTS
 
 CONVERSIONS = frozenset({"Purchase", "Lead", "CompleteRegistration", "Upsell"})
 MULTI_TRIGGER = frozenset({"Upsell"})

@@ -250,18 +250,3 @@ def json_request(
             max_items=max_items,
         ),
     )
-
-
-# The standard catalog every organization has (DESIGN.md); each adapter's table covers all of it.
-STANDARD_EVENTS = (
-    "OutboundClick",
-    "ViewContent",
-    "AddToCart",
-    "InitiateCheckout",
-    "FormSubmit",
-    "Schedule",
-    "Lead",
-    "CompleteRegistration",
-    "Purchase",
-    "Upsell",
-)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.mapper.platforms.base import STANDARD_EVENTS, Platform, snake_name
+from services.common.catalog import STANDARD_EVENTS
+from services.mapper.platforms.base import Platform, snake_name
 from services.mapper.platforms.s2s import ClickPixel, pixel_renderer
 from switchyard.v1 import common_pb2
 

@@ -7,8 +7,8 @@ import re
 import grpc
 import pytest
 
+from services.common.catalog import STANDARD_EVENTS, SYSTEM_EVENTS
 from services.common.crypto import hash_api_key
-from services.registry.catalog import STANDARD_EVENTS, SYSTEM_EVENTS
 from services.registry.organizations import bootstrap_organization
 from switchyard.v1 import common_pb2, config_pb2, registry_pb2_grpc
 from switchyard.v1 import registry_pb2 as rp

@@ -45,8 +45,8 @@ def test_files_the_readme_points_to_exist() -> None:
 
 
 def test_the_event_mapping_table_is_what_the_adapters_do() -> None:
+    from services.common.catalog import STANDARD_EVENTS
     from services.mapper.platforms.table import PLATFORMS
-    from services.registry.catalog import STANDARD_EVENTS
 
     platforms = [p for p in PLATFORMS.values() if p.name not in ("postback", "webhook")]
     header = "| canonical | " + " | ".join(p.label for p in platforms) + " |"

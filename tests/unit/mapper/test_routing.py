@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from services.common.catalog import STANDARD_EVENTS
 from services.common.errors import NotFound
-from services.mapper.platforms.base import STANDARD_EVENTS
 from services.mapper.platforms.table import PLATFORMS
 from services.mapper.routing import map_events
 from services.mapper.snapshot_index import SnapshotIndex
