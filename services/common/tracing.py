@@ -17,6 +17,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
+from opentelemetry.trace import SpanContext, SpanKind
 
 TRACER_NAME = "switchyard"
 TRACEPARENT = "traceparent"
@@ -80,6 +81,18 @@ def current_traceparent() -> str:
 def context_from_traceparent(value: str) -> Context:
     """A context whose parent is the span a stored `traceparent` names."""
     return propagate.extract({TRACEPARENT: value} if value else {})
+
+
+def span_context_of(traceparent: str) -> SpanContext:
+    """The span a stored `traceparent` names (invalid when empty), for links."""
+    return trace.get_current_span(context_from_traceparent(traceparent)).get_span_context()
+
+
+def server_span(name: str, carrier: Mapping[str, str], **attributes: Any) -> Any:
+    """A SERVER span continuing the trace an incoming request carries."""
+    return tracer().start_as_current_span(
+        name, context=context_from(carrier), kind=SpanKind.SERVER, attributes=attributes
+    )
 
 
 def metadata_carrier(metadata: Any) -> dict[str, str]:

@@ -38,6 +38,7 @@ class Claimed:
     request: common_pb2.HttpRequest
     batch_key: str
     test: bool
+    traceparent: str = ""
 
     @classmethod
     def from_row(cls, row: Any) -> Claimed:
@@ -59,6 +60,7 @@ class Claimed:
             request,
             row["batch_key"],
             row["test"],
+            row.get("traceparent") or "",
         )
 
     @property

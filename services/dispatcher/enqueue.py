@@ -81,7 +81,8 @@ def rows_for(
             continue
         remaining.discard(key)
         events.append(_event_row(envelope))
-        deliveries.extend(_delivery_row(event, d) for d in envelope.deliveries)
+        trace = envelope.traceparent
+        deliveries.extend(_delivery_row(event, d, trace) for d in envelope.deliveries)
     return events, deliveries
 
 
@@ -104,7 +105,9 @@ def _event_row(envelope: dispatcher_pb2.EventEnvelope) -> EventRow:
     )
 
 
-def _delivery_row(event: common_pb2.CanonicalEvent, delivery: common_pb2.Delivery) -> DeliveryRow:
+def _delivery_row(
+    event: common_pb2.CanonicalEvent, delivery: common_pb2.Delivery, traceparent: str
+) -> DeliveryRow:
     skip = delivery.decision == common_pb2.DELIVERY_DECISION_SKIP
     return DeliveryRow(
         id=delivery.delivery_id,
@@ -127,4 +130,5 @@ def _delivery_row(event: common_pb2.CanonicalEvent, delivery: common_pb2.Deliver
         test=delivery.test or event.test,
         request=delivery.request.SerializeToString(),
         batch_key=delivery.request.batch.key,
+        traceparent=traceparent,
     )

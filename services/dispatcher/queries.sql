@@ -31,25 +31,26 @@ WITH x AS (
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                 $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[],
                 $13::bool[], $14::text[], $15::timestamptz[], $16::int[], $17::text[],
-                $18::bool[], $19::bytea[], $20::text[])
-        AS x(id, o, e, n, c, l, t, dst, dn, dt, pb, pen, skip, reason, au, mq, rk, tst, req, bk)
+                $18::bool[], $19::bytea[], $20::text[], $26::text[])
+        AS x(id, o, e, n, c, l, t, dst, dn, dt, pb, pen, skip, reason, au, mq, rk, tst, req, bk,
+             tp)
 ), inserted AS (
     INSERT INTO dispatcher.deliveries (
         id, created_at, organization_id, event_id, event_name, campaign_id, lead_id,
         transaction_id, destination_id, destination_name, destination_type, postback_id,
         platform_event_name, status, reason, next_attempt_at, budget_until, accept_until,
         match_quality, response_kind, test, request, batch_key, updated_at,
-        lease_owner, lease_until, attempt_count)
+        lease_owner, lease_until, attempt_count, traceparent)
     SELECT id, now(), o, e, n, c, l, t, dst, dn, dt, pb, pen,
            CASE WHEN skip THEN 'skipped' WHEN leased THEN 'in_flight' ELSE 'pending' END,
            reason, now(), now() + make_interval(secs => $21), au, mq, rk, tst, req, bk, now(),
            CASE WHEN leased THEN $23 END,
            CASE WHEN leased THEN now() + make_interval(secs => $24) END,
-           CASE WHEN leased THEN 1 ELSE 0 END
+           CASE WHEN leased THEN 1 ELSE 0 END, tp
     FROM x
     RETURNING id, created_at, status, organization_id, event_id, destination_id,
               destination_name, destination_type, attempt_count, budget_until, accept_until,
-              response_kind, request, batch_key, test
+              response_kind, request, batch_key, test, traceparent
 ), wake AS (
     SELECT pg_notify('switchyard_dispatcher', $22::text)
 )
@@ -81,7 +82,8 @@ FROM due
 WHERE d.id = due.id AND d.created_at = due.created_at
 RETURNING d.id, d.created_at, d.organization_id, d.event_id, d.destination_id,
           d.destination_name, d.destination_type, d.attempt_count, d.budget_until,
-          d.accept_until, d.response_kind, d.request, d.batch_key, d.test, now() AS claimed_at;
+          d.accept_until, d.response_kind, d.request, d.batch_key, d.test, d.traceparent,
+          now() AS claimed_at;
 
 -- name: claim_ids
 -- The happy path: claim deliveries this process just committed, still through the lease so
@@ -104,7 +106,8 @@ FROM due
 WHERE d.id = due.id AND d.created_at = due.created_at
 RETURNING d.id, d.created_at, d.organization_id, d.event_id, d.destination_id,
           d.destination_name, d.destination_type, d.attempt_count, d.budget_until,
-          d.accept_until, d.response_kind, d.request, d.batch_key, d.test, now() AS claimed_at;
+          d.accept_until, d.response_kind, d.request, d.batch_key, d.test, d.traceparent,
+          now() AS claimed_at;
 
 -- name: record_results
 -- Fenced: only the lease holder of that very attempt may write the result. `uncount` gives

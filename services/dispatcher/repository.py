@@ -91,6 +91,7 @@ class DeliveryRow:
     test: bool
     request: bytes
     batch_key: str
+    traceparent: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Repository:
                     lease.owner if lease else None,
                     lease.seconds if lease else 0.0,
                     list(lease.paused) if lease else [],
+                    [row.traceparent for row in delivery_rows],
                 )
         return taken, stored
 

@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from opentelemetry.trace import Link, SpanKind
+
 from services.common.errors import DomainError, Unavailable
 from services.common.lifecycle import shielded
 from services.common.logging import get_logger
+from services.common.tracing import context_from_traceparent, span_context_of, tracer
 from services.dispatcher import metrics
 from services.dispatcher.batch import BatchError, chunks, item_count, merge_bodies, split_outcomes
 from services.dispatcher.credentials import (
@@ -242,6 +245,13 @@ class Worker:
         return [[group[i] for i in r] for r in chunks(counts, group[0].request.batch.max_items)]
 
     async def _attempt(self, group: list[Claimed]) -> tuple[list[Outcome], str]:
+        """One request for the group, as a span in the trace of its first member's request."""
+        with attempt_span(group) as span:
+            outcomes, verdict = await self._attempt_untraced(group)
+            span.set_attribute("switchyard.verdict", verdict)
+            return outcomes, verdict
+
+    async def _attempt_untraced(self, group: list[Claimed]) -> tuple[list[Outcome], str]:
         """One request for the group; each member's outcome, and the request's verdict."""
         first = group[0]
         started_at = _now()
@@ -437,6 +447,25 @@ class Worker:
         )
         await shielded(self.flush())
         log.info("worker_drained", released=len(self._held))
+
+
+def attempt_span(group: Sequence[Claimed]) -> Any:
+    """A CLIENT span continuing the first member's event trace, linked to the other members'."""
+    first = group[0]
+    links = [Link(span_context_of(c.traceparent)) for c in group[1:] if c.traceparent]
+    return tracer().start_as_current_span(
+        f"deliver {first.destination_name}",
+        context=context_from_traceparent(first.traceparent),
+        kind=SpanKind.CLIENT,
+        links=links,
+        attributes={
+            "switchyard.delivery_id": first.id,
+            "switchyard.event_id": first.event_id,
+            "switchyard.destination_id": first.destination_id,
+            "switchyard.attempt": first.attempt_count,
+            "switchyard.batch_size": len(group),
+        },
+    )
 
 
 def _no_answer(error_class: str, message: str) -> Answer:

@@ -12,8 +12,10 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
+from opentelemetry.trace import Link
 
 from services.common.correlation import new_request_id, reset_request_id, set_request_id
 from services.common.errors import (
@@ -24,6 +26,12 @@ from services.common.errors import (
     domain_error_from_rpc,
 )
 from services.common.logging import get_logger
+from services.common.tracing import (
+    context_from_traceparent,
+    current_traceparent,
+    span_context_of,
+    tracer,
+)
 from services.ingest.attribution import Attributed, Attribution
 from services.ingest.batcher import Submission
 from services.ingest.dedup import Claim, Dedup
@@ -51,6 +59,8 @@ class RequestContext:
 
     inbound: dispatcher_pb2.InboundRequest
     batch: bool = False
+    # The trace of the request (HTTP or gRPC span) its events' delivery attempts will join.
+    traceparent: str = field(default_factory=current_traceparent)
 
     def field_prefix(self, index: int) -> str:
         """`events[3].` for batches, nothing for single-event requests."""
@@ -88,7 +98,8 @@ class HandOff:
         token = set_request_id(request_id)
         started = time.perf_counter()
         try:
-            await self._process(batch, request_id)
+            with batch_span(batch):
+                await self._process(batch, request_id)
         finally:
             reset_request_id(token)
             log.debug(
@@ -221,6 +232,7 @@ class HandOff:
                         config_version=answer.config_version,
                         inbound=entry.submission.context.inbound,
                         deliveries=deliveries.deliveries,
+                        traceparent=entry.submission.context.traceparent,
                     )
                 )
         try:
@@ -272,6 +284,17 @@ class HandOff:
         for key, submission in submissions.items():
             if not submission.future.done():
                 submission.future.set_result(results[key])
+
+
+def batch_span(batch: Sequence[EventSubmission]) -> Any:
+    """A span for one batch: child of its first request's trace, linked to the others, so the
+    Map and Enqueue calls show up in every request's trace view."""
+    traces = [s.context.traceparent for s in batch if s.context is not None]
+    links = [Link(span_context_of(t)) for t in traces[1:] if t]
+    parent = context_from_traceparent(traces[0] if traces else "")
+    return tracer().start_as_current_span(
+        "ingest batch", context=parent, links=links, attributes={"switchyard.requests": len(batch)}
+    )
 
 
 def _downstream(service: str, err: grpc.aio.AioRpcError) -> DomainError:

@@ -33,6 +33,7 @@ from services.common.errors import (
     http_status_for,
 )
 from services.common.logging import get_logger
+from services.common.tracing import server_span
 from services.ingest.fields import CLICK_ID_FIELDS, canonical_name, is_param_name
 from services.ingest.intake import Intake, inbound_request, with_click_id
 from services.ingest.openapi import OPENAPI
@@ -77,8 +78,9 @@ async def edge(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route.resource
     name = route.canonical if route is not None else "unmatched"
     status = 500
+    span = server_span(f"{request.method} {name}", request.headers, **{"http.route": name})
     try:
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        with structlog.contextvars.bound_contextvars(request_id=request_id), span as current:
             try:
                 response = await handler(request)
             except DomainError as err:
@@ -86,6 +88,7 @@ async def edge(request: web.Request, handler: Handler) -> web.StreamResponse:
             except web.HTTPRequestEntityTooLarge as err:
                 response = web.json_response({"error": err.text or "body too large"}, status=413)
             status = response.status
+            current.set_attribute("http.response.status_code", status)
             response.headers["x-request-id"] = request_id
             log_line = log.info if status < 500 else log.warning
             log_line(

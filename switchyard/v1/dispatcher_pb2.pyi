@@ -66,16 +66,18 @@ class InboundRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., channel: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., query: _Optional[str] = ..., headers: _Optional[_Iterable[_Union[_common_pb2.Header, _Mapping]]] = ..., body: _Optional[bytes] = ..., remote_ip: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., integration_id: _Optional[str] = ...) -> None: ...
 
 class EventEnvelope(_message.Message):
-    __slots__ = ("event", "config_version", "inbound", "deliveries")
+    __slots__ = ("event", "config_version", "inbound", "deliveries", "traceparent")
     EVENT_FIELD_NUMBER: _ClassVar[int]
     CONFIG_VERSION_FIELD_NUMBER: _ClassVar[int]
     INBOUND_FIELD_NUMBER: _ClassVar[int]
     DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
     event: _common_pb2.CanonicalEvent
     config_version: int
     inbound: InboundRequest
     deliveries: _containers.RepeatedCompositeFieldContainer[_common_pb2.Delivery]
-    def __init__(self, event: _Optional[_Union[_common_pb2.CanonicalEvent, _Mapping]] = ..., config_version: _Optional[int] = ..., inbound: _Optional[_Union[InboundRequest, _Mapping]] = ..., deliveries: _Optional[_Iterable[_Union[_common_pb2.Delivery, _Mapping]]] = ...) -> None: ...
+    traceparent: str
+    def __init__(self, event: _Optional[_Union[_common_pb2.CanonicalEvent, _Mapping]] = ..., config_version: _Optional[int] = ..., inbound: _Optional[_Union[InboundRequest, _Mapping]] = ..., deliveries: _Optional[_Iterable[_Union[_common_pb2.Delivery, _Mapping]]] = ..., traceparent: _Optional[str] = ...) -> None: ...
 
 class EnqueueRequest(_message.Message):
     __slots__ = ("events",)
