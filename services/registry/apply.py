@@ -17,7 +17,7 @@ from services.common.errors import DomainError, InvalidArgument, Problem
 from services.registry import campaigns, destinations, document, export, integrations, postbacks
 from services.registry import repository as repo
 from services.registry.catalog import CONVERSIONS, MULTI_TRIGGER
-from services.registry.document import Document
+from services.registry.document import DestinationEntry, Document
 from services.registry.organizations import update_organization
 from services.registry.rules import AUTO_PARAMS_RULE, DEFAULT_DEDUP_WINDOW
 from services.registry.state import OrgState
@@ -371,34 +371,47 @@ class _Applier:
                 (d for d in self.state.snapshot.destinations if d.name == entry.destination.name),
                 None,
             )
-            if stored is None:
-                continue
-            current = {m.event_name: m for m in self.state.mappings_of(stored.id)}
-            wanted_events = set()
-            for j, wanted in enumerate(entry.mappings):
-                path = f"destinations[{i}].mappings[{j}]"
-                wanted.destination_id = stored.id
-                wanted_events.add(wanted.event_name)
-                existing = current.get(wanted.event_name)
-                if wanted.action == config_pb2.MAPPING_ACTION_AUTO and existing is None:
-                    if wanted.params:  # nothing is stored, so the params would vanish
-                        self.problems.append(Problem(f"{path}.params", AUTO_PARAMS_RULE))
-                    continue
-                if existing is not None and _mapping_key(existing) == _mapping_key(wanted):
-                    continue
-                await self._do(
-                    path,
-                    f"set mapping of {wanted.event_name} for destination {stored.name}",
-                    destinations.set_mapping(self.tx, wanted, path),
-                )
-            if not self.prune:
-                continue
-            for event_name in sorted(set(current) - wanted_events):
-                await self._do(
-                    f"destinations[{i}].mappings",
-                    f"removed mapping of {event_name} for destination {stored.name}",
-                    destinations.delete_mapping(self.tx, stored.id, event_name),
-                )
+            if stored is not None:
+                await self._destination_mappings(f"destinations[{i}]", entry, stored)
+
+    async def _destination_mappings(
+        self, path: str, entry: DestinationEntry, stored: config_pb2.Destination
+    ) -> None:
+        """Set the event mappings a destination's entry lists; with prune, remove the others."""
+        current = {m.event_name: m for m in self.state.mappings_of(stored.id)}
+        for j, wanted in enumerate(entry.mappings):
+            wanted.destination_id = stored.id
+            existing = current.get(wanted.event_name)
+            await self._mapping(f"{path}.mappings[{j}]", stored, wanted, existing)
+        if not self.prune:
+            return
+        wanted_events = {wanted.event_name for wanted in entry.mappings}
+        for event_name in sorted(set(current) - wanted_events):
+            await self._do(
+                f"{path}.mappings",
+                f"removed mapping of {event_name} for destination {stored.name}",
+                destinations.delete_mapping(self.tx, stored.id, event_name),
+            )
+
+    async def _mapping(
+        self,
+        path: str,
+        stored: config_pb2.Destination,
+        wanted: config_pb2.EventMapping,
+        existing: config_pb2.EventMapping | None,
+    ) -> None:
+        """Store one wanted mapping unless it is already so (AUTO with nothing stored is so)."""
+        if wanted.action == config_pb2.MAPPING_ACTION_AUTO and existing is None:
+            if wanted.params:  # nothing is stored, so the params would vanish
+                self.problems.append(Problem(f"{path}.params", AUTO_PARAMS_RULE))
+            return
+        if existing is not None and _mapping_key(existing) == _mapping_key(wanted):
+            return
+        await self._do(
+            path,
+            f"set mapping of {wanted.event_name} for destination {stored.name}",
+            destinations.set_mapping(self.tx, wanted, path),
+        )
 
     async def _postbacks(self) -> None:
         for i, entry in enumerate(self.doc.postbacks):
