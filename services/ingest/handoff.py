@@ -32,6 +32,7 @@ from services.common.tracing import (
     span_context_of,
     tracer,
 )
+from services.ingest import metrics
 from services.ingest.attribution import Attributed, Attribution
 from services.ingest.batcher import Submission
 from services.ingest.dedup import Claim, Dedup
@@ -74,7 +75,12 @@ class _Entry:
     submission: EventSubmission
     prepared: Prepared
     claim: Claim = Claim.UNCHECKED
-    duplicate: bool = False
+    # Which check found it a duplicate (event_id, lead, backstop); empty when it is not one.
+    duplicate_check: str = ""
+
+    @property
+    def duplicate(self) -> bool:
+        return bool(self.duplicate_check)
     deliveries: list[object] = field(default_factory=list)
 
 
@@ -118,7 +124,7 @@ class HandOff:
         )
         for entry, claim in zip(entries, claims, strict=True):
             entry.claim = claim
-            entry.duplicate = claim is Claim.DONE
+            entry.duplicate_check = "event_id" if claim is Claim.DONE else ""
         in_flight = {id(e.submission) for e in entries if e.claim is Claim.IN_FLIGHT}
         entries = await self._fail(
             entries,
@@ -151,7 +157,7 @@ class HandOff:
             }
             attributed = await self._attribution.attach([e.prepared for e in live], leads)
             for position in attributed.duplicate_for_lead:
-                live[position].duplicate = True
+                live[position].duplicate_check = "lead"
             await self._deliver(entries)
         except BaseException as err:
             await self._release(entries, attributed, batch_id)
@@ -245,7 +251,7 @@ class HandOff:
         for entry in live:
             outcome = outcomes.get(entry.prepared.event.event_id)
             if outcome == dispatcher_pb2.ENQUEUE_OUTCOME_DUPLICATE:
-                entry.duplicate = True
+                entry.duplicate_check = "backstop"
             elif outcome != dispatcher_pb2.ENQUEUE_OUTCOME_ACCEPTED:
                 raise Unavailable("the dispatcher did not confirm every event", 1)
 
@@ -281,6 +287,8 @@ class HandOff:
                 )
             )
             submissions[id(entry.submission)] = entry.submission
+            if entry.duplicate:
+                metrics.count_duplicate(entry.duplicate_check)
         for key, submission in submissions.items():
             if not submission.future.done():
                 submission.future.set_result(results[key])

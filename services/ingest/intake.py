@@ -19,11 +19,13 @@ import grpc
 
 from services.common.auth import KeyResolver, authorize
 from services.common.errors import (
+    DomainError,
     InvalidArgument,
     Problem,
     Unauthenticated,
     Unavailable,
 )
+from services.ingest import metrics
 from services.ingest.attribution import Attribution
 from services.ingest.batcher import Batcher
 from services.ingest.catalog import Catalog, SnapshotIndex
@@ -150,6 +152,7 @@ class Intake:
             if ready is not None:
                 prepared.append(ready)
         if problems:
+            metrics.count_events("rejected", len(parsed))
             raise InvalidArgument(problems)
         return prepared
 
@@ -158,7 +161,18 @@ class Intake:
     ) -> list[ingest_pb2.EventResult]:
         """Hand the events over and wait until the dispatcher committed them."""
         context = RequestContext(inbound, batch)
-        return await self.batcher.submit(prepared, inbound.request_id, context)
+        try:
+            results = await self.batcher.submit(prepared, inbound.request_id, context)
+        except InvalidArgument:
+            metrics.count_events("rejected", len(prepared))
+            raise
+        except DomainError:
+            metrics.count_events("unavailable", len(prepared))
+            raise
+        duplicates = sum(r.outcome == ingest_pb2.EVENT_OUTCOME_DUPLICATE for r in results)
+        metrics.count_events("duplicate", duplicates)
+        metrics.count_events("accepted", len(results) - duplicates)
+        return results
 
     async def record_click(
         self,
