@@ -4,13 +4,11 @@ Point a destination's `endpoint` setting at `<base>/<platform>` (e.g. `http://12
 and its requests land here. Each request is checked against the platform's documented shape
 (services/demo/shapes.py), recorded with the event ids it carries, and answered the way the
 platform answers: a success body, or the platform's error body for a bad request. Tests and the
-demo script failures on top: the next N answers of a platform, a platform that always fails, or
-a stall before answering.
+demo script failures on top: the next N answers of a platform, or a platform that always fails.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -75,7 +73,6 @@ class PlatformServer:
         self.received: list[Received] = []
         self._next: dict[str, deque[int]] = defaultdict(deque)
         self._always: dict[str, int] = {}
-        self._stalls: dict[str, deque[float]] = defaultdict(deque)
         self._kinds: dict[str, str] = {}
         self._messages: dict[str, str] = {}
         self._runner: web.AppRunner | None = None
@@ -93,10 +90,6 @@ class PlatformServer:
         else:
             self._always[platform] = status
         self._messages[platform] = message
-
-    def stall_next(self, platform: str, seconds: float, count: int = 1) -> None:
-        """Hold the platform's next `count` answers for `seconds` (to trip client timeouts)."""
-        self._stalls[platform].extend([seconds] * count)
 
     def add_account(self, name: str, platform: str) -> str:
         """Serve `/<name>/...` as `platform` does (its checks and answers), scripted and recorded
@@ -152,9 +145,6 @@ class PlatformServer:
             headers={k.lower(): v for k, v in http.headers.items()},
             body=await http.read(),
         )
-        stalls = self._stalls.get(platform)
-        if stalls:
-            await asyncio.sleep(stalls.popleft())  # the stall is the behaviour under test
         kind = self._kinds.get(platform, platform)
         checker = CHECKERS.get(kind)
         found = checker(request) if checker else Inspection()
