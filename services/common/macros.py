@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import quote
 
 MACRO_PATTERN = re.compile(r"\{([^{}]*)\}")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 # Macros every event can fill (empty when the event lacks the value).
 KNOWN_MACROS: frozenset[str] = frozenset(

@@ -38,8 +38,6 @@ PLATFORMS: dict[int, Platform] = {
     )
 }
 
-PLATFORMS_BY_NAME: dict[str, Platform] = {p.name: p for p in PLATFORMS.values()}
-
 
 def platform_for(destination_type: int) -> Platform | None:
     """The adapter of a destination type, or None for an unknown one."""
