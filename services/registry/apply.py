@@ -102,7 +102,7 @@ class _Applier:
         if self.prune:
             await self._prune()
 
-    async def _do(self, path: str, change: str, op: Awaitable[T]) -> T | None:
+    async def _write(self, path: str, change: str, op: Awaitable[T]) -> T | None:
         """Run one write in a savepoint; record its change line or its problems."""
         try:
             async with self.tx.conn.transaction():
@@ -135,7 +135,7 @@ class _Applier:
         wanted.dedup_window_seconds = wanted.dedup_window_seconds or DEFAULT_DEDUP_WINDOW
         key = ("name", "default_country", "dedup_window_seconds")
         if any(getattr(wanted, k) != getattr(stored, k) for k in key):
-            await self._do(
+            await self._write(
                 "organization",
                 "updated organization",
                 update_organization(self.tx, wanted),
@@ -147,7 +147,7 @@ class _Applier:
             wanted, path = entry.campaign, f"campaigns[{i}]"
             stored = self.state.campaign_by_name(wanted.name)
             if stored is None:
-                await self._do(
+                await self._write(
                     path,
                     f"created campaign {wanted.name}",
                     campaigns.create_campaign(self.tx, wanted, path),
@@ -158,7 +158,7 @@ class _Applier:
                 stored.default_country,
                 stored.paused,
             ):
-                await self._do(
+                await self._write(
                     path,
                     f"updated campaign {wanted.name}",
                     campaigns.update_campaign(self.tx, wanted, path),
@@ -183,7 +183,7 @@ class _Applier:
                 f" of campaign {entry.campaign}" if campaign_id else ""
             )
             if stored is None:
-                await self._do(
+                await self._write(
                     path,
                     f"created {label}",
                     campaigns.create_event(self.tx, wanted, path),
@@ -193,7 +193,7 @@ class _Applier:
             if stored.kind != common_pb2.EVENT_KIND_CUSTOM:
                 _built_in_defaults(wanted, entry.given)
             if _event_key(wanted) != _event_key(stored):
-                await self._do(
+                await self._write(
                     path,
                     f"updated {label}",
                     campaigns.update_event(self.tx, wanted, path),
@@ -206,7 +206,7 @@ class _Applier:
                 (x for x in self.state.snapshot.event_lists if x.name == wanted.name), None
             )
             if stored is None:
-                await self._do(
+                await self._write(
                     path,
                     f"created event list {wanted.name}",
                     campaigns.create_list(self.tx, wanted, path),
@@ -218,7 +218,7 @@ class _Applier:
                 list(stored.event_names),
             ):
                 continue
-            await self._do(
+            await self._write(
                 path, f"updated event list {wanted.name}", self._update_list(wanted, path)
             )
 
@@ -239,7 +239,7 @@ class _Applier:
             current = set(stored.event_list_ids)
             if wanted == current or unknown:
                 continue
-            await self._do(
+            await self._write(
                 path,
                 f"updated event lists of campaign {stored.name}",
                 self._reassign(stored.id, wanted, current),
@@ -261,7 +261,7 @@ class _Applier:
             stored = _stored_field(self.state, wanted)
             label = f"custom field {wanted.name} of {entry.campaign}/{wanted.event_name}"
             if stored is None:
-                await self._do(
+                await self._write(
                     path,
                     f"created {label}",
                     campaigns.create_field(self.tx, wanted, path),
@@ -273,7 +273,7 @@ class _Applier:
                 stored.required,
                 stored.description,
             ):
-                await self._do(
+                await self._write(
                     path,
                     f"updated {label}",
                     campaigns.update_field(self.tx, wanted, path),
@@ -291,7 +291,7 @@ class _Applier:
                 (x for x in self.state.snapshot.integrations if x.name == wanted.name), None
             )
             if stored is None:
-                token = await self._do(
+                token = await self._write(
                     path,
                     f"created integration {wanted.name}",
                     integrations.create_integration(self.tx, wanted, secret, path),
@@ -304,7 +304,7 @@ class _Applier:
                 opened = integrations.open_secret(self.state, self.tx.outbound, stored.id)
                 secret = "" if opened == secret else secret
             if _integration_key(wanted) != _integration_key(stored) or secret:
-                await self._do(
+                await self._write(
                     path,
                     f"updated integration {wanted.name}",
                     integrations.update_integration(self.tx, wanted, secret, path),
@@ -324,7 +324,7 @@ class _Applier:
                 (d for d in self.state.snapshot.destinations if d.name == wanted.name), None
             )
             if stored is None:
-                await self._do(
+                await self._write(
                     path,
                     f"created destination {wanted.name}",
                     destinations.create_destination(
@@ -334,7 +334,7 @@ class _Applier:
                 continue
             wanted.id = stored.id
             if _destination_key(wanted) != _destination_key(stored):
-                await self._do(
+                await self._write(
                     path,
                     f"updated destination {wanted.name}",
                     destinations.update_destination(self.tx, wanted, path),
@@ -357,7 +357,7 @@ class _Applier:
                 return
         else:
             return
-        await self._do(
+        await self._write(
             f"{path}.credentials",
             f"updated credentials of destination {stored.name}",
             destinations.set_credentials(
@@ -387,7 +387,7 @@ class _Applier:
             return
         wanted_events = {wanted.event_name for wanted in entry.mappings}
         for event_name in sorted(set(current) - wanted_events):
-            await self._do(
+            await self._write(
                 f"{path}.mappings",
                 f"removed mapping of {event_name} for destination {stored.name}",
                 destinations.delete_mapping(self.tx, stored.id, event_name),
@@ -407,7 +407,7 @@ class _Applier:
             return
         if existing is not None and _mapping_key(existing) == _mapping_key(wanted):
             return
-        await self._do(
+        await self._write(
             path,
             f"set mapping of {wanted.event_name} for destination {stored.name}",
             destinations.set_mapping(self.tx, wanted, path),
@@ -422,7 +422,7 @@ class _Applier:
             wanted.campaign_id = campaign_id
             stored = next((p for p in self.state.snapshot.postbacks if p.name == wanted.name), None)
             if stored is None:
-                await self._do(
+                await self._write(
                     path,
                     f"created postback {wanted.name}",
                     postbacks.create_postback(self.tx, wanted, path),
@@ -430,7 +430,7 @@ class _Applier:
                 continue
             wanted.id = stored.id
             if wanted != stored:
-                await self._do(
+                await self._write(
                     path,
                     f"updated postback {wanted.name}",
                     postbacks.update_postback(self.tx, wanted, path),
@@ -485,7 +485,7 @@ class _Applier:
     async def _remove(
         self, path: str, label: str, delete: Callable[[Tx, str], Awaitable[None]], object_id: str
     ) -> None:
-        await self._do(path, f"removed {label}", delete(self.tx, object_id))
+        await self._write(path, f"removed {label}", delete(self.tx, object_id))
 
 
 def _built_in_defaults(wanted: config_pb2.EventDefinition, given: set[str]) -> None:
