@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
+from services.common.destination_specs import spec_for
 from services.common.errors import AlreadyExists, InvalidArgument, Problem
-from services.mapper.platforms.spec import spec_for
 from services.registry import repository as repo
 from services.registry import rules
 from services.registry.state import OrgState

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
+from services.common.destination_specs import SPECS_BY_NAME
 from services.common.errors import InvalidArgument, Problem
-from services.mapper.platforms.spec import SPECS_BY_NAME
 from services.registry import repository as repo
 from switchyard.v1 import config_pb2
 

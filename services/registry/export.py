@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from services.mapper.platforms.spec import spec_for
+from services.common.destination_specs import spec_for
 from services.registry import repository as repo
 from services.registry.document import ACTION_WORDS
 from services.registry.state import OrgState

@@ -211,7 +211,7 @@ def integration_pb(row: Any) -> config_pb2.Integration:
 
 
 def destination_pb(row: Any) -> config_pb2.Destination:
-    from services.mapper.platforms.spec import SPECS_BY_NAME
+    from services.common.destination_specs import SPECS_BY_NAME
 
     return config_pb2.Destination(
         id=row["id"],

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from services.common import macros
 from services.common.canonical_fields import custom_field_of, target_problem
 from services.common.catalog import BUILT_IN_EVENTS, STANDARD_EVENTS
+from services.common.destination_specs import spec_for
 from services.common.errors import Problem
 from services.common.ssrf import Network, TargetRefused, check_url
-from services.mapper.platforms.spec import spec_for
 from services.registry.state import OrgState
 from switchyard.v1 import config_pb2
 

@@ -1,7 +1,7 @@
 """One adapter module per destination type, registered in `table.PLATFORMS`.
 
 Adding a platform:
-1. `spec.py`: one `PlatformSpec` row (settings and credentials the registry checks).
+1. `services/common/destination_specs.py`: one `PlatformSpec` row (what the registry checks).
 2. `<platform>.py`: its `EVENT_NAMES` table (every standard event; `None` where the platform
    has no equivalent, which sends the platform's custom event), a pure `render(event, target)`
    returning `Rendered` or raising `Skip(reason)`, and `PLATFORM = Platform(...)`.
