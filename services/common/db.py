@@ -161,3 +161,14 @@ async def migrate(pool_or_conn: Any, schema: str, migrations_dir: Path) -> list[
         async with pool_or_conn.acquire() as conn:
             return await _migrate_on(conn, schema, migrations)
     return await _migrate_on(pool_or_conn, schema, migrations)
+
+
+async def migrate_service(
+    common: CommonSettings, schema: str, migrations_dir: Path, application_name: str
+) -> list[str]:
+    """`python -m services.<name> migrate`: apply a service's migrations on its own pool."""
+    pool = await service_pool(common, f"{application_name}-migrate")
+    try:
+        return await migrate(pool, schema, migrations_dir)
+    finally:
+        await pool.close()

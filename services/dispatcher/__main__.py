@@ -6,9 +6,9 @@ import argparse
 import asyncio
 import sys
 
-from services.common.db import migrate
+from services.common.db import migrate_service
 from services.common.settings import SettingsError
-from services.dispatcher.app import database_pool, serve
+from services.dispatcher.app import APPLICATION_NAME, serve
 from services.dispatcher.config import DispatcherSettings
 from services.dispatcher.repository import MIGRATIONS_DIR, SCHEMA
 
@@ -22,11 +22,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(settings: DispatcherSettings) -> None:
-    pool = await database_pool(settings)
-    try:
-        applied = await migrate(pool, SCHEMA, MIGRATIONS_DIR)
-    finally:
-        await pool.close()
+    applied = await migrate_service(settings.common, SCHEMA, MIGRATIONS_DIR, APPLICATION_NAME)
     print("applied: " + (", ".join(applied) or "nothing, already up to date"))
 
 

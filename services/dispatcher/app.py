@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.common.auth import CachedKeyResolver, RegistryKeyResolver
-from services.common.db import create_pool, migrate
+from services.common.db import migrate, service_pool
 from services.common.grpc_client import channel
 from services.common.grpc_server import GrpcServer
 from services.common.lifecycle import Supervisor
@@ -32,6 +32,7 @@ from services.dispatcher.watcher import listen_for_work, watch_snapshots
 from services.dispatcher.worker import Worker, WorkerOptions
 from switchyard.v1 import dispatcher_pb2, dispatcher_pb2_grpc
 
+APPLICATION_NAME = "switchyard-dispatcher"
 log = get_logger(__name__)
 
 
@@ -72,18 +73,6 @@ class Dispatcher:
             await self.pool.close()
 
 
-async def database_pool(settings: DispatcherSettings) -> Any:
-    """A pool on the configured database."""
-    if not settings.common.database_url:
-        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
-    return await create_pool(
-        settings.common.database_url,
-        settings.common.db_pool_min,
-        settings.common.db_pool_max,
-        application_name="switchyard-dispatcher",
-    )
-
-
 async def start(
     settings: DispatcherSettings, pool: Any = None, *, with_metrics: bool = True
 ) -> Dispatcher:
@@ -92,7 +81,7 @@ async def start(
     if not dsn:
         raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
     owns_pool = pool is None
-    pool = pool if pool is not None else await database_pool(settings)
+    pool = pool if pool is not None else await service_pool(settings.common, APPLICATION_NAME)
     await migrate(pool, SCHEMA, MIGRATIONS_DIR)
     repository = Repository(pool)
     await repository.ensure_partitions(partition_days(datetime.now(UTC).date()))

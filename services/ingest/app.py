@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from services.common.auth import CachedKeyResolver, RegistryKeyResolver
-from services.common.db import create_pool, migrate
+from services.common.db import migrate, migrate_service, service_pool
 from services.common.grpc_client import channel
 from services.common.grpc_server import GrpcServer
 from services.common.lifecycle import Supervisor
@@ -45,6 +45,7 @@ from switchyard.v1 import (
 
 WATCH_TASK = "snapshot_watch"
 READY_TIMEOUT_SECONDS = 30.0
+APPLICATION_NAME = "switchyard-ingest"
 log = get_logger(__name__)
 
 
@@ -102,11 +103,7 @@ async def start(
     common = settings.common
     owns_pool, owns_redis = pool is None, redis is None
     if pool is None:
-        if not common.database_url:
-            raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
-        pool = await create_pool(
-            common.database_url, common.db_pool_min, common.db_pool_max, "switchyard-ingest"
-        )
+        pool = await service_pool(common, APPLICATION_NAME)
     if redis is None:
         if not common.redis_url:
             raise SystemExit("SWITCHYARD_REDIS_URL is not set")
@@ -224,10 +221,4 @@ async def serve(settings: IngestSettings) -> None:
 
 async def run_migrations(settings: IngestSettings) -> list[str]:
     """Apply ingest's migrations and return the names applied."""
-    if not settings.common.database_url:
-        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
-    pool = await create_pool(settings.common.database_url, 1, 2, "switchyard-ingest-migrate")
-    try:
-        return await migrate(pool, SCHEMA, MIGRATIONS_DIR)
-    finally:
-        await pool.close()
+    return await migrate_service(settings.common, SCHEMA, MIGRATIONS_DIR, APPLICATION_NAME)

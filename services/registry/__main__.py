@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from services.common.db import migrate, service_pool
+from services.common.db import migrate, migrate_service, service_pool
 from services.common.settings import SettingsError, environ_snapshot
 from services.registry import cli
 from services.registry.app import APPLICATION_NAME, serve
@@ -34,11 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(settings: RegistrySettings) -> None:
-    pool = await service_pool(settings.common, APPLICATION_NAME)
-    try:
-        applied = await migrate(pool, SCHEMA, MIGRATIONS_DIR)
-    finally:
-        await pool.close()
+    applied = await migrate_service(settings.common, SCHEMA, MIGRATIONS_DIR, APPLICATION_NAME)
     print("applied: " + (", ".join(applied) or "nothing, already up to date"))
 
 
