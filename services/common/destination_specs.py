@@ -55,7 +55,7 @@ SPECS: dict[int, PlatformSpec] = {
             D.DESTINATION_TYPE_GOOGLE_ADS,
             required_settings=frozenset({"customer_id"}),
             optional_settings=frozenset(
-                {"login_customer_id", "conversion_action_id", "api_version"}
+                {"login_customer_id", "conversion_action_id", "api_version", "token_uri"}
             ),
             required_credentials=frozenset({"developer_token"}),
             optional_credentials=frozenset({"access_token"}) | _OAUTH_REFRESH,

@@ -46,6 +46,7 @@ class Credentials:
 
     values: Mapping[str, str]
     version: int
+    token_uri: str = ""  # where refresh-token credentials are exchanged; empty: the default
 
     def __repr__(self) -> str:
         return f"Credentials(version={self.version}, keys={sorted(self.values)})"
@@ -127,7 +128,9 @@ class CredentialStore:
             if err.code() == grpc.StatusCode.NOT_FOUND:
                 raise DestinationGone("the destination no longer exists") from None
             raise Unavailable(f"the registry gave no credentials ({err.code().name})", 5) from None
-        credentials = Credentials(dict(answer.credentials), answer.credentials_version)
+        credentials = Credentials(
+            dict(answer.credentials), answer.credentials_version, answer.token_uri
+        )
         self._cache[destination_id] = (time.monotonic() + self._ttl, credentials)
         self.note_version(destination_id, credentials.version)
         return credentials

@@ -27,6 +27,7 @@ from services.common.tracing import context_from_traceparent, span_context_of, t
 from services.dispatcher import metrics
 from services.dispatcher.batch import BatchError, chunks, item_count, merge_bodies, split_outcomes
 from services.dispatcher.credentials import (
+    Credentials,
     CredentialStore,
     DestinationGone,
     MissingCredential,
@@ -35,6 +36,7 @@ from services.dispatcher.credentials import (
 )
 from services.dispatcher.delivery import Claimed, Outcome, decide, expire_unsent, give_back
 from services.dispatcher.gate import Gates
+from services.dispatcher.oauth import TokenExchange, TokenRefused, TokenUnavailable, exchanges
 from services.dispatcher.repository import Lease, Repository
 from services.dispatcher.retry import RetryPolicy
 from services.dispatcher.sender import Answer, Sender
@@ -47,6 +49,8 @@ LOCAL_VERDICTS = {
     "credentials_unavailable": "retryable",
     "destination_gone": "permanent",
     "missing_credential": "auth",
+    "token_refused": "auth",
+    "token_unavailable": "retryable",
 }
 
 
@@ -85,6 +89,7 @@ class Worker:
         self._gates = gates
         self._options = options
         self._rng = rng or random.Random()
+        self.tokens = TokenExchange(sender)
         self._offered: deque[Key] = deque()
         self._wake = asyncio.Event()
         self._poll_due = True
@@ -326,6 +331,9 @@ class Worker:
             except Unavailable as err:
                 return _no_answer("credentials_unavailable", err.message)
             credentials, version = dict(found.values), found.version
+            refused = await self._exchange_token(claimed, found, credentials)
+            if refused is not None:
+                return refused
         try:
             outbound = inject(
                 request.method,
@@ -340,6 +348,24 @@ class Worker:
         except MissingCredential as err:
             return _no_answer("missing_credential", str(err))
         return outbound, version
+
+    async def _exchange_token(
+        self, claimed: Claimed, found: Credentials, credentials: dict[str, str]
+    ) -> Answer | None:
+        """Put a fresh access token in `credentials` when the destination stores a refresh
+        token and a slot wants an access token; an Answer when there is none to be had."""
+        slots = claimed.request.credential_slots
+        if not exchanges(credentials) or all(s.credential_key != "access_token" for s in slots):
+            return None
+        try:
+            credentials["access_token"] = await self.tokens.access_token(
+                claimed.destination_id, found.version, credentials, found.token_uri
+            )
+        except TokenRefused as err:
+            return _no_answer("token_refused", str(err))
+        except TokenUnavailable as err:
+            return _no_answer("token_unavailable", str(err))
+        return None
 
     async def _park_destination(self, claimed: Claimed, version: int, reason: str) -> None:
         """An auth answer: the destination waits for credentials newer than the refused ones."""

@@ -96,9 +96,11 @@ class RegistryInternalApi(registry_pb2_grpc.RegistryInternalServicer):  # type: 
         await self._internal(context)
         state = await self._store.state(request.organization_id)
         values = destinations.open_credentials(state, self._store.outbound, request.destination_id)
-        version = require(state.destination(request.destination_id), "destination")
+        found = require(state.destination(request.destination_id), "destination")
         return registry_pb2.GetDestinationCredentialsResponse(
-            credentials=values, credentials_version=version.credentials_version
+            credentials=values,
+            credentials_version=found.credentials_version,
+            token_uri=found.settings.get("token_uri", ""),
         )
 
     async def GetIntegrationSecret(

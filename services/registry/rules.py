@@ -30,7 +30,7 @@ MAX_DESCRIPTION = 2000
 MAX_TEMPLATE = 8000
 DEFAULT_DEDUP_WINDOW = 172_800
 MAX_DEDUP_WINDOW = 90 * 86_400
-URL_SETTINGS = frozenset({"endpoint", "url"})
+URL_SETTINGS = frozenset({"endpoint", "url", "token_uri"})  # outbound targets: SSRF-checked
 METHODS = ("GET", "POST")
 HARMLESS = "x"  # stands in for every macro when a templated URL is checked as a target
 

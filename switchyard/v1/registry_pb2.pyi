@@ -679,7 +679,7 @@ class GetDestinationCredentialsRequest(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., destination_id: _Optional[str] = ...) -> None: ...
 
 class GetDestinationCredentialsResponse(_message.Message):
-    __slots__ = ("credentials", "credentials_version")
+    __slots__ = ("credentials", "credentials_version", "token_uri")
     class CredentialsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -689,9 +689,11 @@ class GetDestinationCredentialsResponse(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
     CREDENTIALS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_URI_FIELD_NUMBER: _ClassVar[int]
     credentials: _containers.ScalarMap[str, str]
     credentials_version: int
-    def __init__(self, credentials: _Optional[_Mapping[str, str]] = ..., credentials_version: _Optional[int] = ...) -> None: ...
+    token_uri: str
+    def __init__(self, credentials: _Optional[_Mapping[str, str]] = ..., credentials_version: _Optional[int] = ..., token_uri: _Optional[str] = ...) -> None: ...
 
 class GetIntegrationSecretRequest(_message.Message):
     __slots__ = ("organization_id", "integration_id")
