@@ -66,6 +66,14 @@ class Supervisor:
         """Names of the tasks still running."""
         return [name for name, task in self._tasks.items() if not task.done()]
 
+    async def finish(self, name: str, within_seconds: float) -> bool:
+        """Wait, without cancelling, up to `within_seconds` for task `name` to return."""
+        task = self._tasks.get(name)
+        if task is None or task.done():
+            return True
+        done, _ = await asyncio.wait({task}, timeout=within_seconds)
+        return bool(done)
+
     async def stop(self, grace_seconds: float) -> None:
         """Cancel every task and wait up to `grace_seconds` for them to finish."""
         tasks = [task for task in self._tasks.values() if not task.done()]

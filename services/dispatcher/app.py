@@ -33,6 +33,7 @@ from services.dispatcher.worker import Worker, WorkerOptions
 from switchyard.v1 import dispatcher_pb2, dispatcher_pb2_grpc
 
 APPLICATION_NAME = "switchyard-dispatcher"
+CLAIMER_TASK = "claimer"
 log = get_logger(__name__)
 
 
@@ -59,9 +60,13 @@ class Dispatcher:
 
     async def stop(self, grace: float = 5.0) -> None:
         """NOT_SERVING, stop claiming, drain sends, give back leases, close what we opened."""
-        await self.server.stop(grace)
+        await self.server.set_not_serving()
+        # The claimer ends its round and returns: cancelling it mid-claim could leave rows
+        # leased to this process, waiting out their lease before another replica sends them.
         self.worker.stop_claiming()
+        await self.intake.finish(CLAIMER_TASK, grace)
         await self.intake.stop(grace)
+        await self.server.stop(grace)
         await self.worker.drain(grace)
         await self.background.stop(grace)
         await self.sender.close()
@@ -147,7 +152,7 @@ async def start(
         "snapshot_watch", lambda: watch_snapshots(registry, token, repository, credentials, worker)
     )
     intake = Supervisor()
-    intake.start("claimer", worker.run_claimer)
+    intake.start(CLAIMER_TASK, worker.run_claimer)
     intake.start("work_listener", lambda: listen_for_work(dsn, settings.instance_id, worker))
     metrics = await start_metrics_server(settings.metrics_port) if with_metrics else None
     await server.start()

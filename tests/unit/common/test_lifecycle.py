@@ -84,3 +84,20 @@ async def test_run_until_signal_stops_on_sigterm() -> None:
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(runner, timeout=5)
     assert events == ["started", "stopped"]
+
+
+async def test_finish_waits_for_a_task_to_return_without_cancelling_it() -> None:
+    supervisor = Supervisor()
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def winds_down() -> None:
+        await release.wait()
+        finished.append("returned")
+
+    supervisor.start("claimer", winds_down)
+    assert await supervisor.finish("claimer", 0.05) is False  # still running, not cancelled
+    release.set()
+    assert await supervisor.finish("claimer", 1.0) is True
+    assert finished == ["returned"]
+    assert await supervisor.finish("unknown", 0.01) is True
