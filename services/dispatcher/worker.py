@@ -266,12 +266,11 @@ class Worker:
             merged = merge_bodies([c.request.body for c in group], first.request.batch.field)
             body, counts = merged.body, list(merged.item_counts)
         message_id = first.id if len(group) == 1 else f"batch_{uuid.uuid4().hex}"
-        prepared = await self._prepare(first, body, message_id, started_at)
+        prepared, version = await self._prepare(first, body, message_id, started_at)
         if isinstance(prepared, Answer):
-            answer, version = prepared, 0
+            answer = prepared
         else:
-            outbound, version = prepared
-            answer = await self._sender.send(outbound)
+            answer = await self._sender.send(prepared)
         if answer.error_class in LOCAL_VERDICTS:
             verdict = Verdict(LOCAL_VERDICTS[answer.error_class], answer.error_message)  # type: ignore[arg-type]
         elif answer.error_class:
@@ -315,25 +314,26 @@ class Worker:
 
     async def _prepare(
         self, claimed: Claimed, body: bytes, message_id: str, now: datetime
-    ) -> tuple[OutboundRequest, int] | Answer:
-        """The outbound request with credentials, or an Answer saying why there is none."""
+    ) -> tuple[OutboundRequest | Answer, int]:
+        """The outbound request with credentials, or an Answer saying why there is none; and
+        the credentials version used, so a refusal parks the destination at that version."""
         request = claimed.request
         headers = [(h.name, h.value) for h in request.headers]
         credentials: dict[str, str] = {}
         version = 0
         if request.credential_slots:
             if self._credentials is None:
-                return _no_answer("credentials_unavailable", "no registry to fetch credentials")
+                return _no_answer("credentials_unavailable", "no registry to fetch credentials"), 0
             try:
                 found = await self._credentials.get(claimed.organization_id, claimed.destination_id)
             except DestinationGone as err:
-                return _no_answer("destination_gone", str(err))
+                return _no_answer("destination_gone", str(err)), 0
             except Unavailable as err:
-                return _no_answer("credentials_unavailable", err.message)
+                return _no_answer("credentials_unavailable", err.message), 0
             credentials, version = dict(found.values), found.version
             refused = await self._exchange_token(claimed, found, credentials)
             if refused is not None:
-                return refused
+                return refused, version
         try:
             outbound = inject(
                 request.method,
@@ -346,7 +346,7 @@ class Worker:
                 now,
             )
         except MissingCredential as err:
-            return _no_answer("missing_credential", str(err))
+            return _no_answer("missing_credential", str(err)), version
         return outbound, version
 
     async def _exchange_token(
