@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.common.destination_specs import SPECS_BY_NAME
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
 from services.registry.state import OrgState
 from switchyard.v1 import common_pb2, config_pb2
@@ -211,8 +212,6 @@ def integration_pb(row: Any) -> config_pb2.Integration:
 
 
 def destination_pb(row: Any) -> config_pb2.Destination:
-    from services.common.destination_specs import SPECS_BY_NAME
-
     return config_pb2.Destination(
         id=row["id"],
         name=row["name"],
