@@ -172,3 +172,22 @@ async def migrate_service(
         return await migrate(pool, schema, migrations_dir)
     finally:
         await pool.close()
+
+
+async def service_database(
+    common: CommonSettings,
+    application_name: str,
+    schema: str,
+    migrations_dir: Path,
+    pool: Any = None,
+) -> tuple[Any, bool]:
+    """A service's pool (the given one, else a new one it owns) with its schema migrated, and
+    whether the service owns it (and so closes it)."""
+    if not common.database_url:  # LISTEN connections need the URL even with a given pool
+        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
+    owns = pool is None
+    if pool is None:
+        pool = await service_pool(common, application_name)
+    await migrate(pool, schema, migrations_dir)
+    return pool, owns
+

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.common.auth import CachedKeyResolver, RegistryKeyResolver
-from services.common.db import migrate, service_pool
+from services.common.db import service_database
 from services.common.grpc_client import channel
 from services.common.grpc_server import GrpcServer
 from services.common.lifecycle import Supervisor
@@ -82,12 +82,10 @@ async def start(
     settings: DispatcherSettings, pool: Any = None, *, with_metrics: bool = True
 ) -> Dispatcher:
     """Start serving and delivering (port 0 picks a free one); returns once SERVING."""
-    dsn = settings.common.database_url
-    if not dsn:
-        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
-    owns_pool = pool is None
-    pool = pool if pool is not None else await service_pool(settings.common, APPLICATION_NAME)
-    await migrate(pool, SCHEMA, MIGRATIONS_DIR)
+    pool, owns_pool = await service_database(
+        settings.common, APPLICATION_NAME, SCHEMA, MIGRATIONS_DIR, pool
+    )
+    dsn = str(settings.common.database_url)
     repository = Repository(pool)
     await repository.ensure_partitions(partition_days(datetime.now(UTC).date()))
     common = settings.common

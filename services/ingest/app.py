@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from services.common.auth import CachedKeyResolver, RegistryKeyResolver
-from services.common.db import migrate, migrate_service, service_pool
+from services.common.db import migrate_service, service_database
 from services.common.grpc_client import channel
 from services.common.grpc_server import GrpcServer
 from services.common.lifecycle import Supervisor
@@ -101,14 +101,12 @@ async def start(
 ) -> Ingest:
     """Start serving gRPC and HTTP (port 0 picks free ones); returns once ready."""
     common = settings.common
-    owns_pool, owns_redis = pool is None, redis is None
-    if pool is None:
-        pool = await service_pool(common, APPLICATION_NAME)
+    owns_redis = redis is None
+    pool, owns_pool = await service_database(common, APPLICATION_NAME, SCHEMA, MIGRATIONS_DIR, pool)
     if redis is None:
         if not common.redis_url:
             raise SystemExit("SWITCHYARD_REDIS_URL is not set")
         redis = create_redis(common.redis_url)
-    await migrate(pool, SCHEMA, MIGRATIONS_DIR)
     token = common.internal_token
     registry_channel = channel(common.registry_address, token)
     mapper_channel = channel(common.mapper_address, token)

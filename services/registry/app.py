@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.common.crypto import CredentialCipher
-from services.common.db import migrate, service_pool
+from services.common.db import service_database
 from services.common.grpc_server import GrpcServer
 from services.common.lifecycle import Supervisor
 from services.common.logging import get_logger
@@ -67,12 +67,10 @@ async def start(
     settings: RegistrySettings, pool: Any = None, *, with_metrics: bool = True
 ) -> Registry:
     """Start serving (port 0 picks a free one); returns once health says SERVING."""
-    dsn = settings.common.database_url
-    if not dsn:
-        raise SystemExit("SWITCHYARD_DATABASE_URL is not set")
-    owns_pool = pool is None
-    pool = pool if pool is not None else await service_pool(settings.common, APPLICATION_NAME)
-    await migrate(pool, SCHEMA, MIGRATIONS_DIR)
+    pool, owns_pool = await service_database(
+        settings.common, APPLICATION_NAME, SCHEMA, MIGRATIONS_DIR, pool
+    )
+    dsn = str(settings.common.database_url)
     cipher = settings.common.credentials_key
     outbound = Outbound(
         settings.common.outbound_allow_cidrs, CredentialCipher(cipher) if cipher else None
