@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from services.common.canonical_fields import CANONICAL_FIELDS
+from switchyard.v1 import common_pb2, ingest_pb2
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "event_name": ("event", "event_type", "goal"),
@@ -37,36 +38,10 @@ PARAM_NAME = re.compile(
     r"|utm_[a-z]+|publisher_?id|placement|creative_?id|ad_?id|adset_?id)$",
     re.IGNORECASE,
 )
-PERSONAL_FIELDS: frozenset[str] = frozenset(
-    {
-        "email",
-        "phone",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "gender",
-        "city",
-        "state",
-        "zip",
-        "country",
-        "external_id",
-        "street",
-    }
-)
-CLICK_ID_FIELDS: tuple[str, ...] = (
-    "fbclid",
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "ttclid",
-    "msclkid",
-    "sccid",
-    "epik",
-    "rdt_cid",
-    "li_fat_id",
-    "ob_click_id",
-    "tblci",
-)
+# Personal data is whatever UserInput carries: a field added to the contract is hashed and
+# redacted without a second list to update (law 5).
+PERSONAL_FIELDS: frozenset[str] = frozenset(ingest_pb2.UserInput.DESCRIPTOR.fields_by_name)
+CLICK_ID_FIELDS: tuple[str, ...] = tuple(f.name for f in common_pb2.ClickIds.DESCRIPTOR.fields)
 
 
 def loose(name: str) -> str:
