@@ -368,17 +368,7 @@ class Repository:
         limit: int,
     ) -> list[Record]:
         """A page of events, newest first."""
-        after_time, after_id = cursor if cursor else (None, "")
-        return list(
-            await self.pool.fetch(
-                self.sql["list_events"],
-                organization_id,
-                *filters.args(),
-                after_time,
-                after_id,
-                limit,
-            )
-        )
+        return await self._page("list_events", organization_id, filters, cursor, limit)
 
     @_db_errors
     async def get_event(self, organization_id: str, event_id: str) -> Record | None:
@@ -401,17 +391,22 @@ class Repository:
         limit: int,
     ) -> list[Record]:
         """A page of deliveries, newest first."""
+        return await self._page("list_deliveries", organization_id, filters, cursor, limit)
+
+    async def _page(
+        self,
+        query: str,
+        organization_id: str,
+        filters: FilterParams,
+        cursor: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[Record]:
+        """One keyset page of a history query: rows after the cursor's (time, id)."""
         after_time, after_id = cursor if cursor else (None, "")
-        return list(
-            await self.pool.fetch(
-                self.sql["list_deliveries"],
-                organization_id,
-                *filters.args(),
-                after_time,
-                after_id,
-                limit,
-            )
+        rows = await self.pool.fetch(
+            self.sql[query], organization_id, *filters.args(), after_time, after_id, limit
         )
+        return list(rows)
 
     @_db_errors
     async def get_delivery(self, organization_id: str, delivery_id: str) -> Record | None:
