@@ -7,6 +7,7 @@ from typing import Any
 
 from google.protobuf import timestamp_pb2
 
+from services.common.catalog import STANDARD_EVENTS
 from switchyard.v1 import common_pb2, config_pb2
 
 ORG = "org-1"
@@ -166,18 +167,7 @@ def definitions() -> list[config_pb2.EventDefinition]:
             kind=common_pb2.EVENT_KIND_STANDARD,
             affiliate_conversion=name == "Purchase",
         )
-        for name in (
-            "OutboundClick",
-            "ViewContent",
-            "AddToCart",
-            "InitiateCheckout",
-            "FormSubmit",
-            "Schedule",
-            "Lead",
-            "CompleteRegistration",
-            "Purchase",
-            "Upsell",
-        )
+        for name in STANDARD_EVENTS
     ]
     custom = [
         config_pb2.EventDefinition(
